@@ -1,0 +1,43 @@
+# Entry points. Each target sets up what it needs itself (venvs under .venv*, caches under .cache).
+# The logic lives in tools/*.sh so it can be read and run without make.
+.PHONY: help venv demo test units sanity integration lint docs bench clean
+
+help:
+	@echo "make demo         set up everything and run the collection against the bundled EM emulator"
+	@echo "make test         set up everything and run every test and quality gate (what CI runs)"
+	@echo "make units        unit tests only (ansible-test units, default leg)"
+	@echo "make integration  integration tests only (ansible-test integration against the emulator)"
+	@echo "make sanity       ansible-test sanity only"
+	@echo "make lint         ansible-lint, antsibull-docs lint, antsibull-changelog lint"
+	@echo "make docs         build the HTML documentation offline into docs/build/html"
+	@echo "make bench        run the benchmarks and rewrite docs/performance.md"
+
+venv:
+	tools/venv.sh
+
+demo:
+	tools/demo.sh
+
+test:
+	tools/test.sh
+
+units:
+	tools/test.sh units
+
+sanity:
+	tools/test.sh sanity
+
+integration:
+	tools/test.sh integration
+
+lint:
+	tools/test.sh lint
+
+docs:
+	tools/docs.sh
+
+bench:
+	tools/bench.sh
+
+clean:
+	rm -rf .cache tests/output tests/integration/inventory collections docs/build context

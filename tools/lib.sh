@@ -1,0 +1,74 @@
+# Shared helpers for the tools/*.sh scripts. Source it; do not run it.
+# Why: every entry point (demo, test, bench, docs) needs the same venv and the same
+# `ansible_collections/veeam_em/query` copy that ansible-test and ansible-galaxy insist on.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="$ROOT/.cache"
+VENV="${VENV:-$ROOT/.venv}"
+VENV313="${VENV313:-$ROOT/.venv313}"
+ANSIBLE_CORE_DEFAULT="2.19.14"
+ANSIBLE_CORE_SECOND="2.21.5"
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# python3.11 of this machine (pyenv global) or the one on PATH.
+python311() {
+  if command -v pyenv >/dev/null 2>&1 && pyenv prefix 3.11.7 >/dev/null 2>&1; then
+    echo "$(pyenv prefix 3.11.7)/bin/python3.11"
+  elif command -v python3.11 >/dev/null 2>&1; then
+    command -v python3.11
+  else
+    command -v python3
+  fi
+}
+
+# Print the path of a Python 3.13 interpreter, or nothing.
+python313() {
+  if command -v pyenv >/dev/null 2>&1; then
+    local v
+    v="$(pyenv versions --bare 2>/dev/null | grep -E '^3\.13(\.|$)' | tail -n1)"
+    if [ -n "$v" ] && [ -x "$(pyenv prefix "$v")/bin/python3.13" ]; then
+      echo "$(pyenv prefix "$v")/bin/python3.13"; return
+    fi
+  fi
+  command -v python3.13 2>/dev/null || true
+}
+
+# ensure_venv DIR PYTHON ANSIBLE_CORE_VERSION: create DIR with the pinned tool set, once.
+# A stamp file records what was installed so a changed pin rebuilds the venv.
+ensure_venv() {
+  local dir="$1" py="$2" core="$3"
+  local stamp="$dir/.stamp"
+  local want
+  want="core=$core $(sha256sum "$ROOT/tools/requirements-dev.txt" "$ROOT/requirements.txt" | cut -c1-16 | tr '\n' ' ')"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  log "creating $dir (ansible-core $core, $("$py" --version))"
+  rm -rf "$dir"
+  "$py" -m venv "$dir"
+  "$dir/bin/python" -m pip install --quiet --upgrade pip
+  "$dir/bin/python" -m pip install --quiet "ansible-core==$core" -r "$ROOT/requirements.txt" -r "$ROOT/tools/requirements-dev.txt"
+  echo "$want" > "$stamp"
+}
+
+# The offline stand-in for ansible-test's get-pip download (see tests/utils/get_pip_offline.py).
+install_get_pip_standin() {
+  mkdir -p "$HOME/.ansible/test/cache"
+  local v
+  for v in 23_1_2 24_2 25_2; do
+    cp "$ROOT/tests/utils/get_pip_offline.py" "$HOME/.ansible/test/cache/get_pip_$v.py"
+  done
+}
+
+# stage_collection DEST_ROOT: copy the work tree (tracked + untracked-not-ignored files)
+# to DEST_ROOT/ansible_collections/veeam_em/query and print that path.
+stage_collection() {
+  local dest="$1/ansible_collections/veeam_em/query"
+  rm -rf "$dest"; mkdir -p "$dest"
+  # tar rather than rsync: tar is on every machine. Deleted-but-tracked files are skipped.
+  (cd "$ROOT" && git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done \
+     | tar -c --null -T - -f - | tar -x -C "$dest")
+  echo "$dest"
+}
