@@ -36,21 +36,39 @@ python313() {
 }
 
 # ensure_venv DIR PYTHON ANSIBLE_CORE_VERSION: create DIR with the pinned tool set, once.
-# A stamp file records what was installed so a changed pin rebuilds the venv.
+# A stamp file records what was installed so a changed pin updates the venv.
+# Why in place: the venv is shared by everyone working in this tree (and by concurrent `make`
+# runs); deleting it under a running test would break that run. It is only rebuilt from scratch
+# when it is missing, broken, or pinned to another ansible-core. A lock serialises concurrent callers.
 ensure_venv() {
   local dir="$1" py="$2" core="$3"
   local stamp="$dir/.stamp"
-  local want
+  local want lock
   want="core=$core $(sha256sum "$ROOT/tools/requirements-dev.txt" "$ROOT/requirements.txt" | cut -c1-16 | tr '\n' ' ')"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return 0
   fi
-  log "creating $dir (ansible-core $core, $("$py" --version))"
-  rm -rf "$dir"
-  "$py" -m venv "$dir"
-  "$dir/bin/python" -m pip install --quiet --upgrade pip
-  "$dir/bin/python" -m pip install --quiet "ansible-core==$core" -r "$ROOT/requirements.txt" -r "$ROOT/tools/requirements-dev.txt"
-  echo "$want" > "$stamp"
+  mkdir -p "$CACHE"
+  lock="$CACHE/venv-$(printf '%s' "$dir" | sha256sum | cut -c1-12).lock"
+  (
+    set -e
+    flock 9
+    # Another caller may have finished the job while we waited for the lock.
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+      exit 0
+    fi
+    if [ -x "$dir/bin/python" ] && [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "core=$core" ] \
+       && "$dir/bin/python" -c 'import ansible' >/dev/null 2>&1; then
+      log "updating $dir in place (tool pins changed)"
+    else
+      log "creating $dir (ansible-core $core, $("$py" --version))"
+      rm -rf "$dir"
+      "$py" -m venv "$dir"
+      "$dir/bin/python" -m pip install --quiet --upgrade pip
+    fi
+    "$dir/bin/python" -m pip install --quiet "ansible-core==$core" -r "$ROOT/requirements.txt" -r "$ROOT/tools/requirements-dev.txt"
+    echo "$want" > "$stamp"
+  ) 9>"$lock"
 }
 
 # The offline stand-in for ansible-test's get-pip download (see tests/utils/get_pip_offline.py).
@@ -60,6 +78,21 @@ install_get_pip_standin() {
   for v in 23_1_2 24_2 25_2; do
     cp "$ROOT/tests/utils/get_pip_offline.py" "$HOME/.ansible/test/cache/get_pip_$v.py"
   done
+}
+
+# python_bin_dir DIR PYTHON...: make DIR hold real `pythonX.Y` symlinks for the given interpreters
+# and print DIR. Why: ansible-test looks interpreters up by name on PATH and pyenv's shims for
+# non-global versions fail there (tooling.md gotcha 5); ansible-test scrubs PYENV_VERSION.
+python_bin_dir() {
+  local dir="$1"; shift
+  local py name
+  mkdir -p "$dir"
+  for py in "$@"; do
+    [ -n "$py" ] || continue
+    name="python$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+    ln -sfn "$(readlink -f "$py")" "$dir/$name"
+  done
+  echo "$dir"
 }
 
 # stage_collection DEST_ROOT: copy the work tree (tracked + untracked-not-ignored files)
