@@ -269,17 +269,25 @@ gate_build() {
 }
 
 gate_ee() {
-  local ctx="$RUN/ee-context" req
+  local ctx="$RUN/ee-context" req intro
+  # meta/requirements.txt exists only because ansible-builder resolves v3 paths relative to meta/
+  # (see the header of meta/execution-environment.yml); it must never drift from the real list.
+  cmp -s "$C/requirements.txt" "$C/meta/requirements.txt" \
+    || fail "meta/requirements.txt differs from requirements.txt: copy requirements.txt over it"
   rm -rf "$ctx"
   "$VENV/bin/ansible-builder" create -f "$C/meta/execution-environment.yml" --context "$ctx" \
     || fail "ansible-builder create failed for meta/execution-environment.yml"
   [ -f "$ctx/Containerfile" ] || [ -f "$ctx/Dockerfile" ] || fail "ansible-builder wrote no Containerfile"
-  # The collection's runtime deps must reach the image.
-  req="$(find "$ctx/_build" -name 'requirements.txt' 2>/dev/null | head -n1)"
-  [ -n "$req" ] || fail "the build context has no requirements.txt (meta/execution-environment.yml dependencies.python)"
-  grep -qi '^requests' "$req" && grep -qi '^jmespath' "$req" \
-    || fail "$req lacks requests or jmespath"
-  echo "execution environment context in $ctx:"; ls "$ctx" "$ctx/_build"
+  req="$ctx/_build/requirements.txt"
+  [ -f "$req" ] && [ ! -L "$req" ] || fail "the build context has no regular _build/requirements.txt"
+  grep -q '^requests' "$req" && grep -q '^jmespath' "$req" || fail "$req lacks requests or jmespath"
+  # The other reader: introspection of the installed collection inside someone else's EE build.
+  intro="$("$VENV/bin/python" "$ctx/_build/scripts/introspect.py" introspect "$STAGE")" \
+    || fail "ansible-builder introspection of the collection failed"
+  printf '%s\n' "$intro"
+  grep -q "requests.*from collection veeam_em.query" <<<"$intro" && grep -q "jmespath.*from collection veeam_em.query" <<<"$intro" \
+    || fail "ansible-builder introspection does not find requests and jmespath in the collection"
+  echo "execution environment build context: $(cd "$ctx" && find . -maxdepth 2 | sort | tr '\n' ' ')"
 }
 
 gate_docs() {
