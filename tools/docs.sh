@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Build the collection's HTML documentation (plugin docs + docs/docsite guides) offline with
+# antsibull-docs and Sphinx. Output: docs/build/html/index.html (or --dest DIR).
+#
+#   tools/docs.sh [--dest DIR] [--collections-path DIR]
+#
+# --collections-path: a directory holding ansible_collections/veeam_em/query already staged
+# (tools/test.sh passes its own); without it the work tree is staged into a temporary directory.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+dest="$ROOT/docs/build/html"
+colls=""
+while [ "$#" -gt 0 ]; do
+  case "$1" in
+    --dest) dest="$2"; shift 2 ;;
+    --collections-path) colls="$2"; shift 2 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) die "unknown argument: $1" ;;
+  esac
+done
+
+ensure_venv "$VENV" "$(python311)" "$ANSIBLE_CORE_DEFAULT"
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/veeam_em_query-docs.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+if [ -z "$colls" ]; then
+  colls="$work/collections"
+  stage_collection "$colls" >/dev/null
+fi
+export ANSIBLE_COLLECTIONS_PATH="$colls"
+export PATH="$VENV/bin:$PATH"
+
+site="$work/site"
+mkdir -m 0755 "$site"   # antsibull-docs insists on an existing directory only its owner can write
+# --fail-on-error: a plugin whose docs do not parse fails the build instead of becoming an
+# "error page" nobody notices.
+antsibull-docs sphinx-init --use-current --fail-on-error --dest-dir "$site" \
+  --project veeam_em.query --copyright "veeam_em.query developers" \
+  --title "veeam_em.query documentation" --html-short-title "veeam_em.query" \
+  veeam_em.query >/dev/null || die "antsibull-docs sphinx-init failed"
+
+# Offline: the generated conf.py fetches intersphinx inventories from docs.python.org and
+# docs.ansible.com, and `-W` turns the failed downloads into errors. The plugin pages also link to
+# labels of the Ansible docsite (common_return_values, ...) that only exist there (tooling.md,
+# gotcha 9).
+cat >>"$site/conf.py" <<'EOF'
+
+# Added by tools/docs.sh: build offline.
+intersphinx_mapping = {}
+intersphinx_disabled_reftypes = ["*"]
+suppress_warnings = ["ref.ref"]
+EOF
+
+log "building HTML documentation"
+start=$SECONDS
+bash "$site/build.sh"
+[ -f "$site/build/html/index.html" ] || die "Sphinx produced no index.html"
+
+rm -rf "$dest"; mkdir -p "$dest"
+cp -a "$site/build/html/." "$dest/"
+echo "HTML documentation: $dest/index.html ($(find "$dest" -name '*.html' | wc -l) pages, $((SECONDS - start)) s)"
