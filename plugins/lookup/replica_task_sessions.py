@@ -1,0 +1,191 @@
+# -*- coding: utf-8 -*-
+# Copyright: veeam_em.query contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: replica_task_sessions
+short_description: Replication task sessions from Veeam Backup Enterprise Manager
+description:
+  - Returns the replication task sessions that Veeam Backup Enterprise Manager (EM) lists for a query,
+    as a flat list of normalized sessions (the same items as the C(replica_task_sessions) list of
+    M(veeam_em.query.replica_task_session_info)).
+  - Each term is an optional raw EM filter expression, ANDed with the typed filter options; the
+    results of the terms are concatenated in term order. Without terms, one query runs with the
+    typed filter options alone.
+  - One logon per lookup call whatever the number of terms, and always a logout, also on error
+    (none of either with O(session_id)).
+  - A lookup in C(vars) runs again at every reference, with a logon each time; see the lookup
+    guide of this collection, or use the module with C(register).
+  - With several terms, O(limit) applies to each term, so V(limit=1) with one term per VM gives
+    the newest session of each VM; O(jmespath) applies to the combined list, and the lookup then
+    returns its value instead of the sessions (a value that is not a list becomes a list of one item).
+  - Connection options can also come from variables, C(ansible.cfg) (section C([veeam_em])) and
+    environment variables. A value given to the lookup wins over a variable, a variable over an
+    environment variable, and an environment variable over C(ansible.cfg).
+author:
+  - veeam_em.query contributors
+seealso:
+  - module: veeam_em.query.replica_task_session_info
+options:
+  _terms:
+    description:
+      - Raw EM filter expressions, for example V(Result==Failed) or V(VmDisplayName=="web 01"),
+        checked like O(filter).
+    type: list
+    elements: str
+    required: false
+  on_empty:
+    description:
+      - What to do when the query finds no session at all.
+      - V(ignore) returns an empty list, V(warn) also shows a warning, V(error) fails.
+    type: str
+    choices: [ignore, warn, error]
+    default: ignore
+extends_documentation_fragment:
+  - veeam_em.query.connection
+  - veeam_em.query.connection.plugins
+  - veeam_em.query.query
+"""
+
+EXAMPLES = r"""
+- name: Failed or warning sessions of the last day, with the connection from VEEAM_EM_* variables
+  ansible.builtin.debug:
+    msg: >-
+      {{ query('veeam_em.query.replica_task_sessions', result=['Failed', 'Warning'], created_after='24h')
+         | map(attribute='vm_name') | unique }}
+
+- name: Newest session of each of two VMs (one term per VM, limit applies per term)
+  ansible.builtin.set_fact:
+    newest_sessions: >-
+      {{ query('veeam_em.query.replica_task_sessions',
+               'VmDisplayName=="web 01"', 'VmDisplayName==db01',
+               limit=1, url='https://em01.example.com:9398', ca_path='/etc/pki/em01-ca.pem') }}
+
+- name: VM names with a failure this week, computed with JMESPath; fail when nothing matched
+  ansible.builtin.debug:
+    msg: >-
+      {{ query('veeam_em.query.replica_task_sessions', 'Result==Failed', created_after='7d',
+               jmespath='[].vm_name | sort(@)', on_empty='error') }}
+"""
+
+RETURN = r"""
+_list:
+  description:
+    - The normalized sessions of all terms, in term order; see the C(replica_task_sessions) return
+      value of M(veeam_em.query.replica_task_session_info) for their keys.
+    - With O(jmespath), the value of the expression instead.
+  type: list
+  elements: raw
+"""
+
+from ansible.errors import AnsibleLookupError, AnsibleOptionsError, AnsibleRequiredOptionError
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.veeam_em.query.plugins.module_utils import deps
+from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmError
+from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec
+from ansible_collections.veeam_em.query.plugins.module_utils.redact import Redactor
+from ansible_collections.veeam_em.query.plugins.module_utils.replica_task_sessions import run_query
+
+display = Display()
+
+_LOOKUP_ONLY_OPTIONS = ("on_empty",)
+_SECRET_OPTIONS = ("password", "session_id")
+
+
+def _flatten_terms(terms) -> list:
+    # query('...', ['a', 'b']) passes the list as one term; treat it as two.
+    flat = []
+    for term in terms or ():
+        flat.extend(term if isinstance(term, list) else [term])
+    return flat
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        spec = argument_spec()
+        redactor = Redactor()
+        for name in _SECRET_OPTIONS:
+            redactor.add(kwargs.get(name) if isinstance(kwargs.get(name), str) else None)
+
+        self._refuse_unknown_options(spec, kwargs)
+        try:
+            self.set_options(var_options=variables, direct=kwargs)
+        except AnsibleOptionsError as exc:
+            # Word a bad direct value the way the module would, so both edges agree.
+            message = self._module_message(spec, kwargs, isinstance(exc, AnsibleRequiredOptionError))
+            raise AnsibleLookupError(redactor.redact(message or str(exc))) from None
+
+        params = {}
+        for name in spec:
+            value = self.get_option(name)
+            # Unset options must be absent, not None: the argspec rules count present keys.
+            if value is not None:
+                params[name] = value
+        for name in _SECRET_OPTIONS:
+            redactor.add(params.get(name))
+
+        validation = ArgumentSpecValidator(spec, **argument_rules()).validate(params)
+        if validation.error_messages:
+            raise AnsibleLookupError(redactor.redact(validation.errors.msg))
+        params = validation.validated_parameters
+
+        if not deps.HAS_REQUESTS:
+            raise AnsibleLookupError(missing_required_lib("requests"))
+        if params.get("jmespath") is not None and not deps.HAS_JMESPATH:
+            raise AnsibleLookupError(missing_required_lib("jmespath"))
+
+        try:
+            result = run_query(params, terms=_flatten_terms(terms) or [None], warn=display.warning)
+        except VeeamEmError as exc:
+            raise AnsibleLookupError(redactor.redact(str(exc))) from None
+
+        if not result["replica_task_sessions"]:
+            self._handle_empty(result["request"]["filter"])
+        if "jmespath_result" in result:
+            value = result["jmespath_result"]
+            return value if isinstance(value, list) else [value]
+        return result["replica_task_sessions"]
+
+    def _handle_empty(self, sent_filter) -> None:
+        on_empty = self.get_option("on_empty")
+        message = "veeam_em.query.replica_task_sessions found no session (filter: %s)" % (sent_filter or "none")
+        if on_empty == "error":
+            raise AnsibleLookupError(message)
+        if on_empty == "warn":
+            display.warning(message)
+
+    @staticmethod
+    def _refuse_unknown_options(spec: dict, kwargs: dict) -> None:
+        # The config system silently ignores unknown keywords; a typo such as reslt='Failed'
+        # would then widen the query instead of failing as it does in the module.
+        known = set(_LOOKUP_ONLY_OPTIONS)
+        for name, option in spec.items():
+            known.add(name)
+            known.update(option.get("aliases", ()))
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise AnsibleLookupError("Unsupported parameters for (veeam_em.query.replica_task_sessions) lookup: %s. "
+                                     "Supported parameters include: %s." % (", ".join(unknown), ", ".join(sorted(known))))
+
+    @staticmethod
+    def _module_message(spec: dict, kwargs: dict, missing_required: bool) -> str | None:
+        """The module's message for the same mistake, when the argspec can tell.
+
+        Only the directly given options are checked (plus the required ones when one is missing
+        everywhere): a value from a variable or ansible.cfg is not in ``kwargs``.
+        """
+        wanted = {}
+        for name, option in spec.items():
+            given = name in kwargs or any(alias in kwargs for alias in option.get("aliases", ()))
+            if given or (missing_required and option.get("required")):
+                wanted[name] = option
+        given_values = {name: value for name, value in kwargs.items() if name not in _LOOKUP_ONLY_OPTIONS}
+        validation = ArgumentSpecValidator(wanted).validate(given_values)
+        return validation.errors.msg if validation.error_messages else None

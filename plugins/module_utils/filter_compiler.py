@@ -1,0 +1,166 @@
+# -*- coding: utf-8 -*-
+# Copyright: veeam_em.query contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Typed query options compiled into ONE EM filter expression.
+
+Quoting is where filter injection would happen: a VM called ``a",Name=="b`` must match exactly
+that VM. Every value is quoted except pure ``[A-Za-z0-9_]`` tokens, and a ``"`` inside a quoted
+value is doubled (em-api.md §5.2). Values of one option form an OR group in parentheses, options
+are ANDed with ``;``, and raw filters (the ``filter`` option, lookup terms) are ANDed in their own
+parentheses after a syntax check, so an OR inside them cannot escape.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+
+from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils.filter_syntax import check_raw_filter
+from ansible_collections.veeam_em.query.plugins.module_utils.size_values import parse_size
+from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_filter_time
+
+_BARE_VALUE_RE = re.compile(r"^[A-Za-z0-9_]+$")
+_GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_GUID_RE = re.compile(r"^\{?(?P<guid>%s)\}?$" % _GUID, re.IGNORECASE)
+_URN_RE = re.compile(r"^urn:veeam:(?P<kind>[A-Za-z]+):(?P<guid>%s)$" % _GUID, re.IGNORECASE)
+
+# Option -> EM field, in the order the clauses appear in the compiled filter (stable output
+# makes request.filter easy to read and to compare across runs).
+LIST_FILTERS = (
+    ("uid", "UID"),
+    ("name", "Name"),
+    ("vm_name", "VmDisplayName"),
+    ("job_name", "JobName"),
+    ("job_uid", "JobUid"),
+    ("job_session_uid", "JobSessionUid"),
+    ("backup_server_name", "BackupServerName"),
+    ("backup_server_uid", "BackupServerUid"),
+    ("state", "State"),
+    ("result", "Result"),
+    ("reason", "Reason"),
+)
+
+
+@dataclass(frozen=True)
+class RangeFilter:
+    option: str
+    field: str
+    operator: str
+
+
+# The lower bound of each pair comes first; the pairs are checked for an empty range.
+TIME_FILTERS = (
+    (RangeFilter("created_after", "CreationTime", ">="), RangeFilter("created_before", "CreationTime", "<")),
+    (RangeFilter("ended_after", "EndTime", ">="), RangeFilter("ended_before", "EndTime", "<")),
+)
+SIZE_FILTER = (RangeFilter("min_total_size", "TotalSize", ">="), RangeFilter("max_total_size", "TotalSize", "<="))
+
+
+def quote_value(value: str) -> str:
+    """Write ``value`` as an EM filter literal that matches exactly ``value``."""
+    if _BARE_VALUE_RE.match(value):
+        return value
+    return '"%s"' % value.replace('"', '""')
+
+
+def and_filters(*parts: str | None) -> str | None:
+    """AND filter parts that are each one comparison or already parenthesized."""
+    present = [part for part in parts if part]
+    return ";".join(present) if present else None
+
+
+def normalize_uid(option: str, value: str, urn_kind: str) -> str:
+    """Return ``urn:veeam:<urn_kind>:<lower-case guid>`` for a bare GUID or a URN of that kind."""
+    text = value.strip()
+    bare = _GUID_RE.match(text)
+    if bare:
+        return "urn:veeam:%s:%s" % (urn_kind, bare.group("guid").lower())
+    urn = _URN_RE.match(text)
+    if not urn:
+        raise VeeamEmInputError(option, value, "expected a GUID or urn:veeam:%s:<GUID>" % urn_kind)
+    if urn.group("kind").lower() != urn_kind.lower():
+        raise VeeamEmInputError(option, value, "this is a %s URN, expected urn:veeam:%s:<GUID>" % (urn.group("kind"), urn_kind))
+    return "urn:veeam:%s:%s" % (urn_kind, urn.group("guid").lower())
+
+
+def normalize_enum(option: str, value: str, choices: tuple) -> str:
+    """Return EM's spelling of ``value`` (matched case-insensitively) from ``choices``."""
+    for choice in choices:
+        if choice.lower() == value.strip().lower():
+            return choice
+    raise VeeamEmInputError(option, value, "expected one of %s" % ", ".join(choices))
+
+
+def _list_clause(option: str, field: str, values, query_type) -> str | None:
+    if not values:
+        # An empty list (e.g. from a template) means "no condition", as for an omitted option.
+        return None
+    kind = query_type.filter_fields[field]
+    normalized = []
+    for value in values:
+        if not isinstance(value, str):
+            raise VeeamEmInputError(option, value, "expected a string")
+        if kind == "uid":
+            value = normalize_uid(option, value, query_type.uid_urn_kinds[field])
+        elif kind == "enum":
+            value = normalize_enum(option, value, query_type.enums[field])
+        if value not in normalized:
+            normalized.append(value)
+    comparisons = ["%s==%s" % (field, quote_value(value)) for value in normalized]
+    if len(comparisons) == 1:
+        return comparisons[0]
+    return "(%s)" % ",".join(comparisons)
+
+
+def _time_clauses(params: dict, now: datetime.datetime) -> list[str]:
+    clauses = []
+    for lower, upper in TIME_FILTERS:
+        bounds = {}
+        for bound in (lower, upper):
+            if params.get(bound.option) is not None:
+                bounds[bound] = parse_filter_time(bound.option, params[bound.option], now)
+                clauses.append('%s%s"%s"' % (bound.field, bound.operator, bounds[bound].text))
+        if len(bounds) == 2 and bounds[lower].sort_key >= bounds[upper].sort_key:
+            raise VeeamEmInputError(
+                lower.option, params[lower.option],
+                "must be earlier than %s (%s = %s, %s = %s): no session can match"
+                % (upper.option, lower.option, bounds[lower].text, upper.option, bounds[upper].text))
+    return clauses
+
+
+def _size_clauses(params: dict) -> list[str]:
+    lower, upper = SIZE_FILTER
+    sizes = {}
+    for bound in (lower, upper):
+        if params.get(bound.option) is not None:
+            sizes[bound] = parse_size(bound.option, params[bound.option], round_up=bound is lower)
+    if len(sizes) == 2 and sizes[lower] > sizes[upper]:
+        raise VeeamEmInputError(
+            lower.option, params[lower.option],
+            "must not be larger than max_total_size (%d > %d bytes): no session can match" % (sizes[lower], sizes[upper]))
+    return ["%s%s%d" % (bound.field, bound.operator, size) for bound, size in sizes.items()]
+
+
+def compile_filter(params: dict, query_type, now: datetime.datetime) -> str | None:
+    """Compile the typed options and the raw ``filter`` of ``params`` into one EM expression.
+
+    Returns None when no filter option is set. Raises ``VeeamEmInputError`` naming the option
+    and the value for anything invalid; no network is involved.
+    """
+    clauses = []
+    for option, field in LIST_FILTERS:
+        clauses.append(_list_clause(option, field, params.get(option), query_type))
+    clauses.extend(_time_clauses(params, now))
+    clauses.extend(_size_clauses(params))
+    if params.get("filter") is not None:
+        clauses.append("(%s)" % check_raw_filter("filter", params["filter"], query_type))
+    return and_filters(*clauses)
+
+
+def add_term(base: str | None, term, position: int, query_type) -> str | None:
+    """AND the raw filter of lookup term number ``position`` (1-based) to ``base``."""
+    if term is None:
+        return base
+    return and_filters(base, "(%s)" % check_raw_filter("term %d" % position, term, query_type))
