@@ -1,0 +1,36 @@
+# -*- coding: utf-8 -*-
+# Copyright: veeam_em.query contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Guarded imports of the third-party runtime dependencies.
+
+``requests`` and ``jmespath`` may be missing on the controller (and are missing in the sanity
+``import`` test), so nothing may import them unguarded. The module and the lookup check
+``HAS_REQUESTS`` / ``HAS_JMESPATH`` and report ``missing_required_lib`` with the stored
+traceback; the engine code refers to ``requests`` only when it actually talks to EM.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+except ImportError:
+    requests = None
+    HTTPAdapter = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR: str | None = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+try:
+    import jmespath
+except ImportError:
+    jmespath = None
+    HAS_JMESPATH = False
+    JMESPATH_IMPORT_ERROR: str | None = traceback.format_exc()
+else:
+    HAS_JMESPATH = True
+    JMESPATH_IMPORT_ERROR = None

@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright: veeam_em.query contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Turn one EM task-session entity into the normalized session of design.md.
+
+Input is an entity in EM's JSON member naming (``parse_json`` yields it directly, ``parse_xml``
+converts to it). Output always has every key, with plain JSON types only:
+
+uid, id, name, vm_name, state, result, reason, creation_time, end_time, duration_seconds,
+total_size, job_session_uid, job_session_name, job_name, backup_server_name,
+backup_server_uid, href
+
+Links are found by their ``Type``, never by position (clients that take ``Links[0]`` break when
+the order changes). This runs once per session, 100k times for big queries, so it uses direct
+dict access, slicing instead of regexes, and parses each datetime exactly once.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.veeam_em.query.plugins.module_utils.em_time import TICKS_PER_SECOND, parse_em_time
+from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils.query_types import QueryType
+
+SESSION_KEYS = (
+    'uid', 'id', 'name', 'vm_name', 'state', 'result', 'reason', 'creation_time', 'end_time',
+    'duration_seconds', 'total_size', 'job_session_uid', 'job_session_name', 'job_name',
+    'backup_server_name', 'backup_server_uid', 'href',
+)
+
+
+def _guid_from_href(href: str) -> str:
+    """Last path segment of an Href, without query string: ``.../backupServers/<guid>``."""
+    return href.partition('?')[0].rstrip('/').rpartition('/')[2]
+
+
+def _text(value) -> str | None:
+    """A member that should be a string: EM may send null or omit it; numbers become text."""
+    if value is None or isinstance(value, str):
+        return value
+    return str(value)
+
+
+def _links(value) -> list:
+    # JSON: a list, null or missing. A naive XML->JSON mapping would give {"Link": [...]}.
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        inner = value.get('Link', value.get('Links'))
+        if isinstance(inner, dict):
+            return [inner]
+        return inner if isinstance(inner, list) else []
+    return []
+
+
+class SessionNormalizer:
+    """Callable that normalizes entities of one query type (link types come from the registry)."""
+
+    def __init__(self, query_type: QueryType):
+        self.parent_reference_type = query_type.parent_reference_type
+        self.parent_urn_prefix = 'urn:veeam:%s:' % query_type.parent_urn_kind
+        self.backup_server_type = query_type.backup_server_reference_type
+        self.time_element = query_type.entity_time_element
+
+    def __call__(self, entity: dict) -> dict:
+        uid = entity.get('UID')
+        if not uid or not isinstance(uid, str):
+            raise VeeamEmResponseError('an entity has no UID (Name=%r)' % (entity.get('Name'),))
+        name = _text(entity.get('Name'))
+        vm_name = _text(entity.get('VmDisplayName'))
+        if vm_name is None and name:
+            # Name is '<VmDisplayName>@<UTC time>' (em-api.md §6.2).
+            vm_name = name.rpartition('@')[0] or name
+
+        job_session_name = backup_server_name = backup_server_uid = job_session_href = None
+        for link in _links(entity.get('Links')):
+            if not isinstance(link, dict):
+                continue
+            link_type = link.get('Type')
+            if link_type == self.parent_reference_type and job_session_name is None:
+                job_session_name = _text(link.get('Name'))
+                job_session_href = link.get('Href')
+            elif link_type == self.backup_server_type and backup_server_name is None:
+                backup_server_name = _text(link.get('Name'))
+                href = link.get('Href')
+                if href:
+                    backup_server_uid = 'urn:veeam:BackupServer:' + _guid_from_href(href)
+
+        job_session_uid = _text(entity.get('JobSessionUid'))
+        if not job_session_uid and job_session_href:
+            job_session_uid = self.parent_urn_prefix + _guid_from_href(job_session_href)
+        if job_session_name is not None and '@' in job_session_name:
+            # Job names may contain '@'; the timestamp suffix follows the LAST one.
+            job_name = job_session_name.rpartition('@')[0]
+        else:
+            job_name = job_session_name
+
+        created = entity.get(self.time_element)
+        if not created:
+            raise VeeamEmResponseError('session %s has no %s' % (uid, self.time_element))
+        try:
+            creation_time, start_ticks = parse_em_time(created)
+        except (ValueError, TypeError) as exc:
+            raise VeeamEmResponseError('session %s: bad %s: %s' % (uid, self.time_element, exc)) from None
+        ended = entity.get('EndTimeUTC')
+        if ended:
+            try:
+                end_time, end_ticks = parse_em_time(ended)
+            except (ValueError, TypeError) as exc:
+                raise VeeamEmResponseError('session %s: bad EndTimeUTC: %s' % (uid, exc)) from None
+            duration = (end_ticks - start_ticks) / TICKS_PER_SECOND
+        else:
+            # Running sessions have no end: missing, null or "" depending on the EM version.
+            end_time = duration = None
+
+        size = entity.get('TotalSize')
+        if size is None or size == '':
+            total_size = 0
+        else:
+            try:
+                total_size = int(size)
+            except (TypeError, ValueError):
+                raise VeeamEmResponseError('session %s: TotalSize is not an integer (%r)'
+                                           % (uid, str(size)[:40])) from None
+
+        return {
+            'uid': uid,
+            'id': uid.rpartition(':')[2],
+            'name': name,
+            'vm_name': vm_name,
+            'state': _text(entity.get('State')),
+            'result': _text(entity.get('Result')),
+            'reason': _text(entity.get('Reason')) or '',
+            'creation_time': creation_time,
+            'end_time': end_time,
+            'duration_seconds': duration,
+            'total_size': total_size,
+            'job_session_uid': job_session_uid,
+            'job_session_name': job_session_name,
+            'job_name': job_name,
+            'backup_server_name': backup_server_name,
+            'backup_server_uid': backup_server_uid,
+            'href': _text(entity.get('Href')),
+        }
+
+
+def normalize_sessions(entities: list, query_type: QueryType) -> list:
+    """Normalize a list of entities of ``query_type``, in order."""
+    normalizer = SessionNormalizer(query_type)
+    return [normalizer(entity) for entity in entities]
