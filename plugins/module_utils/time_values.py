@@ -79,8 +79,8 @@ def parse_filter_time(option: str, value, now: datetime.datetime) -> FilterTime:
 
     age = _AGE_RE.match(text)
     if age:
-        delta = int(age.group("count")) * _AGE_UNITS[age.group("unit").lower()]
         try:
+            delta = int(age.group("count")) * _AGE_UNITS[age.group("unit").lower()]
             return FilterTime((now - delta).replace(microsecond=0))
         except OverflowError:
             raise VeeamEmInputError(option, value, "the relative age reaches before year 1") from None

@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright: veeam_em.query contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""options: the shared argspec (env fallbacks, rules) and the range checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec, check_ranges
+
+ENV_NAMES = {
+    "url": "VEEAM_EM_URL", "username": "VEEAM_EM_USERNAME", "password": "VEEAM_EM_PASSWORD",
+    "session_id": "VEEAM_EM_SESSION_ID", "validate_certs": "VEEAM_EM_VALIDATE_CERTS",
+    "ca_path": "VEEAM_EM_CA_PATH", "timeout": "VEEAM_EM_TIMEOUT", "retries": "VEEAM_EM_RETRIES",
+}
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch):
+    for name in ENV_NAMES.values():
+        monkeypatch.delenv(name, raising=False)
+
+
+def _validate(params):
+    return ArgumentSpecValidator(argument_spec(), **argument_rules()).validate(params)
+
+
+def test_connection_options_fall_back_to_the_environment(monkeypatch):
+    values = {"url": "em01", "username": "svc", "password": "pw", "validate_certs": "no",
+              "ca_path": "/tmp/ca.pem", "timeout": "12.5", "retries": "7"}
+    for option, value in values.items():
+        monkeypatch.setenv(ENV_NAMES[option], value)
+    result = _validate({})
+    assert not result.error_messages
+    params = result.validated_parameters
+    assert params["url"] == "em01" and params["username"] == "svc" and params["password"] == "pw"
+    assert params["validate_certs"] is False
+    assert params["timeout"] == 12.5 and params["retries"] == 7
+    assert params["ca_path"] == "/tmp/ca.pem"
+    # the password is no_log, so the validator knows to mask it
+    assert "pw" in result._no_log_values
+
+
+def test_defaults():
+    params = _validate({"url": "em01", "username": "u", "password": "p"}).validated_parameters
+    assert params["validate_certs"] is True and params["timeout"] == 30.0 and params["retries"] == 3
+    assert params["api_version"] == "latest" and params["wire_format"] == "json"
+    assert params["sort_by"] == "CreationTime" and params["sort_order"] == "descending"
+    assert params["page_size"] == 500 and params["concurrency"] == 4 and params["limit"] is None
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"username": "u", "password": "p"}, "missing required arguments: url"),
+    ({"url": "em01", "username": "u"}, "parameters are required together: username, password"),
+    ({"url": "em01"}, "one of the following is required: username, session_id"),
+    ({"url": "em01", "session_id": "t", "username": "u", "password": "p"}, "mutually exclusive: session_id|username"),
+    ({"url": "em01", "session_id": "t", "sort_by": "creationtime"}, "sort_by"),
+    ({"url": "em01", "session_id": "t", "limit": "many"}, "limit"),
+])
+def test_rules(params, message):
+    result = _validate(params)
+    assert message in result.errors.msg
+
+
+def test_session_id_alone_is_enough_and_alias_works():
+    result = _validate({"url": "em01", "session_id": "t", "vm_display_name": ["a"]})
+    assert not result.error_messages
+    assert result.validated_parameters["vm_name"] == ["a"]
+
+
+@pytest.mark.parametrize("option, value", [
+    ("limit", 0), ("limit", -1), ("page_size", 0), ("page_size", 10001), ("concurrency", 0),
+    ("concurrency", 17), ("retries", -1), ("timeout", 0.0), ("timeout", -2.0), ("timeout", float("nan")),
+])
+def test_out_of_range_numbers_fail_naming_option_and_value(option, value):
+    with pytest.raises(VeeamEmInputError) as caught:
+        check_ranges({option: value})
+    assert caught.value.option == option
+    assert repr(value) in str(caught.value)
+
+
+def test_in_range_numbers_pass():
+    check_ranges({"limit": 1, "page_size": 10000, "concurrency": 16, "retries": 0, "timeout": 0.1})
