@@ -57,7 +57,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP response.
+      - Seconds to wait for each HTTP response (more than 0, at most 3600).
       - If not set, the environment variable E(VEEAM_EM_TIMEOUT) is used.
     type: float
     default: 30
@@ -65,7 +65,7 @@ options:
     description:
       - How many times a request that failed with a connection error or HTTP 429, 500, 502, 503
         or 504 is retried, with exponential backoff and jitter (a C(Retry-After) header is honoured).
-      - V(0) disables retries.
+      - V(0) disables retries; at most V(20).
       - If not set, the environment variable E(VEEAM_EM_RETRIES) is used.
     type: int
     default: 3

@@ -104,11 +104,9 @@ def _check_range(params: dict, option: str, low: float | None, high: float | Non
 
 
 def check_ranges(params: dict) -> None:
-    """Refuse numbers the argspec types accept but the query cannot use."""
+    """Refuse query numbers the argspec types accept but the query cannot use."""
     _check_range(params, "limit", 1, None, "must be 1 or more (omit it for no limit)")
     _check_range(params, "page_size", 1, MAX_PAGE_SIZE, "must be between 1 and %d" % MAX_PAGE_SIZE)
     _check_range(params, "concurrency", 1, MAX_CONCURRENCY, "must be between 1 and %d" % MAX_CONCURRENCY)
-    _check_range(params, "retries", 0, None, "must be 0 or more")
-    if params.get("timeout") is not None and not params["timeout"] > 0:
-        # "not > 0" also refuses NaN, which a float option accepts.
-        raise VeeamEmInputError("timeout", params["timeout"], "must be a number of seconds greater than 0")
+    # timeout, retries, url and api_version are checked by ConnectionSettings.validate (wire layer),
+    # also before any request.
