@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright: veeam_em.query contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Markdown compliance report (GitHub-flavoured table), e.g. for a merge request or a ticket.
+
+Cell text is escaped twice over: Markdown punctuation gets a backslash, and ``<``, ``>``, ``&``
+become entities because Markdown renderers pass raw HTML through - a VM named ``<b>x`` must
+show as text, not turn the rest of the table bold. A ``|`` would split the cell; a newline
+would end the row.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.veeam_em.query.plugins.plugin_utils._report_rows import headline, ordered_rows, text
+
+_STATUS_MARK = {"red": "\U0001f534", "amber": "\U0001f7e0", "green": "\U0001f7e2"}
+# Only what acts inside a line: emphasis, code, links, strikethrough, the cell separator.
+_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
+_HEADER = ("Status", "VM", "Age", "Last successful replication (UTC)", "Newest session", "Reason")
+
+
+def render_markdown(verdict: dict, title: str) -> str:
+    rows = ordered_rows(verdict)
+    summary = verdict["summary"]
+    out = ["# %s" % cell(title), "", "**%s**" % cell(headline(verdict, rows)), ""]
+    facts = []
+    if summary.get("accept_results"):
+        facts.append("- Accepted results: %s" % cell(", ".join(text(result) for result in summary["accept_results"])))
+    if summary.get("now"):
+        facts.append("- Evaluated as of: %s" % cell(text(summary["now"])))
+    if summary.get("evaluated_at"):
+        facts.append("- Generated: %s" % cell(text(summary["evaluated_at"])))
+    if facts:
+        out.extend(facts + [""])
+    out.append("| %s |" % " | ".join(_HEADER))
+    out.append("|%s" % "---|" * len(_HEADER))
+    for row in rows:
+        newest = text(row.get("last_result"))
+        if row.get("last_state") not in (None, "Completed"):
+            newest = ("%s (%s)" % (row["last_state"], newest)) if newest else text(row["last_state"])
+        if row.get("last_reason"):
+            newest += ": " + text(row["last_reason"])
+        out.append("| %s |" % " | ".join((
+            "%s %s" % (_STATUS_MARK[row["status"]], row["label"]),
+            cell(row["vm_name"]),
+            cell(row["age"]),
+            cell(text(row.get("last_success_time"))),
+            cell(newest),
+            cell(text(row.get("reason"))),
+        )))
+    if not rows:
+        out.append("| | | | | | |")
+    return "\n".join(out) + "\n"
+
+
+def cell(value: str) -> str:
+    """Escape ``value`` for one line of Markdown (a table cell, a heading, a bullet)."""
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _PUNCTUATION.sub(r"\\\1", value)
+    return " ".join(value.split())
