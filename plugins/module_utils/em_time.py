@@ -19,38 +19,40 @@ TICKS_PER_SECOND = 10_000_000
 _ISO = re.compile(
     r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*'
     r'(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$')
-# Sessions cluster on few dates, so the date -> day-number conversion is cached.
-_DAY_CACHE: dict = {}
+# Sessions cluster in time, so the 'YYYY-MM-DDTHH' prefix -> seconds conversion is cached.
+_HOUR_CACHE: dict = {}
 
 
-def _days(date_text: str) -> int:
-    days = _DAY_CACHE.get(date_text)
-    if days is None:
-        days = datetime.date(int(date_text[0:4]), int(date_text[5:7]), int(date_text[8:10])).toordinal()
-        if len(_DAY_CACHE) < 100_000:
-            _DAY_CACHE[date_text] = days
-    return days
+def _hour_seconds(head: str) -> int:
+    """Seconds from 0001-01-01 to the hour 'YYYY-MM-DDTHH' (validated)."""
+    seconds = _HOUR_CACHE.get(head)
+    if seconds is None:
+        digits = head[0:4] + head[5:7] + head[8:10] + head[11:13]
+        if not (digits.isdigit() and digits.isascii()) or head[11:13] > '23':
+            raise ValueError('not an EM datetime: %r' % head)
+        seconds = (datetime.date(int(head[0:4]), int(head[5:7]), int(head[8:10])).toordinal() * 86400
+                   + int(head[11:13]) * 3600)
+        if len(_HOUR_CACHE) < 200_000:
+            _HOUR_CACHE[head] = seconds
+    return seconds
 
 
-def parse_em_time(text: str) -> tuple[str, int]:
+def parse_em_time(text) -> tuple[str, int]:
     """(ISO-8601 UTC text ending in ``Z``, ticks since 0001-01-01) of an EM datetime.
 
     The text keeps EM's fraction digits as given. Raises ValueError for anything unparseable
     (callers name the entity and field).
     """
+    if not isinstance(text, str):
+        raise ValueError('not a datetime string: %s' % type(text).__name__)
     # Fast path: 'YYYY-MM-DDTHH:MM:SS[.f{1,7}]Z', exactly what EM sends.
     n = len(text)
-    if (n >= 20 and text[-1] == 'Z' and text[10] == 'T' and text[4] == '-' and text[7] == '-'
-            and text[13] == ':' and text[16] == ':' and (n == 20 or (text[19] == '.' and 22 <= n <= 28))):
+    if (20 <= n <= 28 and text[-1] == 'Z' and text[10] == 'T' and text[4] == '-' and text[7] == '-'
+            and text[13] == ':' and text[16] == ':' and (n == 20 or (n >= 22 and text[19] == '.'))):
         fraction = text[20:-1]
-        if (text[0:4].isdigit() and text[5:7].isdigit() and text[8:10].isdigit() and text[11:13].isdigit()
-                and text[14:16].isdigit() and text[17:19].isdigit() and (not fraction or fraction.isdigit())
-                and text.isascii()):
-            seconds = (_days(text[0:10]) * 86400 + int(text[11:13]) * 3600 + int(text[14:16]) * 60
-                       + int(text[17:19]))
-            if int(text[11:13]) > 23 or int(text[14:16]) > 59 or int(text[17:19]) > 59:
-                raise ValueError('time of day out of range: %r' % text)
-            ticks = seconds * TICKS_PER_SECOND
+        tail = text[14:16] + text[17:19] + fraction
+        if tail.isdigit() and tail.isascii() and text[14:16] < '60' and text[17:19] < '60':
+            ticks = (_hour_seconds(text[0:13]) + int(text[14:16]) * 60 + int(text[17:19])) * TICKS_PER_SECOND
             if fraction:
                 ticks += int(fraction) * 10 ** (7 - len(fraction))
             return text, ticks
@@ -62,11 +64,14 @@ def _parse_general(text: str) -> tuple[str, int]:
     if not match:
         raise ValueError('not an ISO-8601 datetime: %r' % (text if len(str(text)) < 60 else str(text)[:60] + '...'))
     year, month, day, hour, minute, second, fraction, _zulu, sign, off_h, off_m = match.groups()
-    moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
-    if sign:
-        # A non-UTC offset is converted to UTC; EM itself only sends UTC.
-        offset = datetime.timedelta(hours=int(off_h), minutes=int(off_m))
-        moment = moment - offset if sign == '+' else moment + offset
+    try:
+        moment = datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+        if sign:
+            # A non-UTC offset is converted to UTC; EM itself only sends UTC.
+            offset = datetime.timedelta(hours=int(off_h), minutes=int(off_m))
+            moment = moment - offset if sign == '+' else moment + offset
+    except OverflowError:
+        raise ValueError('datetime out of range: %r' % text) from None
     fraction = fraction or ''
     sub_ticks = int(fraction[:7].ljust(7, '0')) if fraction else 0
     seconds = moment.toordinal() * 86400 + moment.hour * 3600 + moment.minute * 60 + moment.second

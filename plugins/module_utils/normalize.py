@@ -28,16 +28,37 @@ SESSION_KEYS = (
 )
 
 
-def _guid_from_href(href: str) -> str:
+def _guid_from_href(href) -> str:
     """Last path segment of an Href, without query string: ``.../backupServers/<guid>``."""
-    return href.partition('?')[0].rstrip('/').rpartition('/')[2]
+    return _href(href).partition('?')[0].rstrip('/').rpartition('/')[2]
+
+
+def _href(value) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise VeeamEmResponseError('an Href is a %s, not a URL string' % type(value).__name__)
 
 
 def _text(value) -> str | None:
     """A member that should be a string: EM may send null or omit it; numbers become text."""
     if value is None or isinstance(value, str):
         return value
-    return str(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    raise VeeamEmResponseError('expected a string, got a %s' % type(value).__name__)
+
+
+def _total_size(value, uid: str) -> int:
+    # Missing/null TotalSize (nothing transferred yet) counts as 0 so sums stay numbers.
+    if value is None or value == '':
+        return 0
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise VeeamEmResponseError('session %s: TotalSize is not an integer (%r)' % (uid, value))
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise VeeamEmResponseError('session %s: TotalSize is not an integer (%r)'
+                                   % (uid, str(value)[:40])) from None
 
 
 def _links(value) -> list:
@@ -99,28 +120,18 @@ class SessionNormalizer:
             raise VeeamEmResponseError('session %s has no %s' % (uid, self.time_element))
         try:
             creation_time, start_ticks = parse_em_time(created)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             raise VeeamEmResponseError('session %s: bad %s: %s' % (uid, self.time_element, exc)) from None
         ended = entity.get('EndTimeUTC')
         if ended:
             try:
                 end_time, end_ticks = parse_em_time(ended)
-            except (ValueError, TypeError) as exc:
+            except (ValueError, TypeError, OverflowError) as exc:
                 raise VeeamEmResponseError('session %s: bad EndTimeUTC: %s' % (uid, exc)) from None
             duration = (end_ticks - start_ticks) / TICKS_PER_SECOND
         else:
             # Running sessions have no end: missing, null or "" depending on the EM version.
             end_time = duration = None
-
-        size = entity.get('TotalSize')
-        if size is None or size == '':
-            total_size = 0
-        else:
-            try:
-                total_size = int(size)
-            except (TypeError, ValueError):
-                raise VeeamEmResponseError('session %s: TotalSize is not an integer (%r)'
-                                           % (uid, str(size)[:40])) from None
 
         return {
             'uid': uid,
@@ -133,13 +144,13 @@ class SessionNormalizer:
             'creation_time': creation_time,
             'end_time': end_time,
             'duration_seconds': duration,
-            'total_size': total_size,
+            'total_size': _total_size(entity.get('TotalSize'), uid),
             'job_session_uid': job_session_uid,
             'job_session_name': job_session_name,
             'job_name': job_name,
             'backup_server_name': backup_server_name,
             'backup_server_uid': backup_server_uid,
-            'href': _text(entity.get('Href')),
+            'href': _href(entity.get('Href')),
         }
 
 

@@ -29,7 +29,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ansible_collections.veeam_em.query.plugins.module_utils.em_time import format_filter_time
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError, VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils.errors import (
+    VeeamEmError,
+    VeeamEmInputError,
+    VeeamEmResponseError,
+)
 from ansible_collections.veeam_em.query.plugins.module_utils.normalize import SessionNormalizer
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import QueryType, get_query_type
 from ansible_collections.veeam_em.query.plugins.module_utils.wire_format import check_wire_format, parse_query_page
@@ -103,6 +107,17 @@ class _PageFetcher:
 
     def __call__(self, page: int):
         what = 'query page %d' % page
+        try:
+            return self._fetch(page, what)
+        except VeeamEmError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # Whatever a broken server sends must end as a clean error naming the page, never
+            # a traceback; the exception type is kept for diagnosis.
+            raise VeeamEmResponseError('%s: the response could not be processed (%s)'
+                                       % (what, type(exc).__name__), page=page) from None
+
+    def _fetch(self, page: int, what: str):
         params = [
             ('type', self.query_type.type_name),
             ('format', 'Entities'),

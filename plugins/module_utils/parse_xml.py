@@ -91,6 +91,10 @@ def entity_to_member_dict(element: ET.Element) -> dict:
             result['Links'] = [_attributes(link) for link in child if local_name(link.tag) == 'Link']
         elif child.get(_XSI_NIL) in ('true', '1'):
             result[name] = None
+        elif len(child):
+            # Every entity member other than Links is a simple value (em-api.md §6.2).
+            raise VeeamEmResponseError('<%s> of entity %s has child elements; expected a simple value'
+                                       % (name[:80], str(result.get('UID', '?'))[:120]))
         else:
             # <Reason /> has text None: that is the empty string, as EM's JSON renders it.
             result[name] = child.text or ''
@@ -124,7 +128,10 @@ def parse_query_page(body: bytes, list_element: str, entity_element: str, what: 
         for element in list_el:
             name = local_name(element.tag)
             if name == entity_element:
-                entities.append(entity_to_member_dict(element))
+                try:
+                    entities.append(entity_to_member_dict(element))
+                except VeeamEmResponseError as exc:
+                    raise VeeamEmResponseError('%s: %s' % (what, exc)) from None
             elif name:
                 raise VeeamEmResponseError(
                     '%s: unexpected <%s> in <%s>' % (what, name[:80], list_element))

@@ -31,11 +31,12 @@ def paging_int(value, name: str, what: str) -> int | None:
     """An integer PagingInfo member (JSON number or XML attribute text), None when absent."""
     if value is None or value == '':
         return None
-    if isinstance(value, bool):
-        raise VeeamEmResponseError('%s: PagingInfo %s is not a number (%r)' % (what, name, value))
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        # is_integer() is also False for inf and nan (JSON 1e999 reads as inf).
+        raise VeeamEmResponseError('%s: PagingInfo %s is not an integer (%r)' % (what, name, value))
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise VeeamEmResponseError(
             '%s: PagingInfo %s is not a number (%r)' % (what, name, str(value)[:40])) from None
     if number < 0:
