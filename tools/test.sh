@@ -180,12 +180,12 @@ gate_integration_py313() { second_leg_ready; run_integration "$VENV313" "$PY_SEC
 
 gate_ansible_lint() {
   # Offline, with the staged collection on the collection path so FQCNs resolve.
-  (cd "$C" && ANSIBLE_COLLECTIONS_PATH="$STAGE" ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1 \
+  (cd "$C" && PATH="$VENV/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$STAGE" ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1 \
      "$VENV/bin/ansible-lint" --profile production --offline) || fail "ansible-lint reported violations (see above)"
 }
 
 gate_docs_lint() {
-  ANSIBLE_COLLECTIONS_PATH="$STAGE" "$VENV/bin/antsibull-docs" lint-collection-docs --plugin-docs "$C" \
+  PATH="$VENV/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$STAGE" "$VENV/bin/antsibull-docs" lint-collection-docs --plugin-docs "$C" \
     || fail "antsibull-docs lint-collection-docs reported errors (see above)"
   echo "antsibull-docs: collection docs and extra docs are clean"
 }
