@@ -1,0 +1,152 @@
+"""Command line: parse flags, build the data set, start serving, write the ready file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import signal
+import ssl
+import sys
+import tempfile
+
+from . import dump
+from . import settings as settings_mod
+from .certs import CertificateError, make_certificates
+from .dataset import DataSet
+from .http_server import EmulatorHTTPServer
+from .state import DEFAULT_PASSWORD, DEFAULT_USERNAME, EmulatorState
+from .timefmt import format_dotnet, parse_anchor
+
+# Flags that map 1:1 onto run-time settings (also changeable via POST /emulator/config).
+_SETTING_HELP = {
+    "default_page_size": "page size when a query has no pageSize (em-api §10.1)",
+    "max_page_size": "larger pageSize values are clamped to this",
+    "link_style": "paging link hrefs: v13 (unencoded filter) or legacy (percent-encoded)",
+    "filter_precedence": "';' vs ',' without parentheses (em-api §10.4)",
+    "string_compare": "string comparisons: ci (case-insensitive) or cs (em-api §10.5)",
+    "running_result": "Result shown while a session runs: Success, None or omit (em-api §10.11)",
+    "idle_timeout": "seconds of inactivity after which a logon session expires",
+    "json_bom": "prefix JSON bodies with a UTF-8 BOM (v10/v11)",
+    "json_nulls": "v10-style JSON: null members instead of omitted ones",
+    "empty_entities": "inner list of an empty result: list, null or missing",
+    "xml_attr_order": "XML attribute order: docs or capture",
+    "fail_rate": "fraction of /api/query requests answered with a --fail-statuses status",
+    "fail_statuses": "comma-separated statuses for --fail-rate",
+    "reset_rate": "fraction of /api/query requests whose connection is reset (RST)",
+    "latency_ms": "delay every /api request by this many milliseconds",
+    "expire_token_after": "a token expires after this many authenticated requests (0: never)",
+    "truncate_page": "cut the body of every response for this query page (0: never)",
+    "insert_during_paging": "each query request for page > 1 first inserts this many new sessions",
+}
+
+
+def _default_now() -> str:
+    now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    return now.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="em_emulator.py",
+        description="Emulated Veeam Backup Enterprise Manager REST API on 127.0.0.1 (see tests/emulator/README.md).")
+    parser.add_argument("--port", type=int, default=0, help="TCP port; 0 picks a free one (default)")
+    parser.add_argument("--tls", action="store_true", help="serve HTTPS with a generated certificate")
+    parser.add_argument("--ready-file", help="when ready: line 1 base URL, line 2 CA PEM path (empty without TLS)")
+    parser.add_argument("--sessions", type=int, default=2000, help="replica task sessions to generate (default 2000)")
+    parser.add_argument("--seed", type=int, default=1, help="data and fault RNG seed (default 1)")
+    parser.add_argument("--now", default=None, help="ISO UTC anchor of the data (default: now, truncated to the minute)")
+    parser.add_argument("--days", type=float, default=14.0, help="history spread over this many days (default 14)")
+    parser.add_argument("--username", default=DEFAULT_USERNAME, help="Basic-auth user (default %(default)s)")
+    parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Basic-auth password (default: see README)")
+    parser.add_argument("--dump-json", help="write the data set to this file before serving")
+    parser.add_argument("--no-serve", action="store_true", help="with --dump-json: write the dump and exit")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    defaults = settings_mod.Settings()
+    for name, text in _SETTING_HELP.items():
+        default = getattr(defaults, name)
+        flag = "--" + name.replace("_", "-")
+        if isinstance(default, bool):
+            parser.add_argument(flag, action="store_true", default=None, help=text)
+        else:
+            shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
+            parser.add_argument(flag, default=None, help="%s (default %s)" % (text, shown))
+    return parser
+
+
+def _settings_from(args) -> settings_mod.Settings:
+    changes = {name: getattr(args, name) for name in _SETTING_HELP if getattr(args, name) is not None}
+    return settings_mod.updated(settings_mod.Settings(), changes)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    # temp + rename: a reader polling for the file never sees it half-written.
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+def _terminate(signum, frame):
+    del frame
+    raise KeyboardInterrupt("signal %d" % signum)
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings_from(args)
+        now = parse_anchor(args.now or _default_now())
+    except ValueError as exc:
+        parser.error(str(exc))
+    if args.sessions < 1:
+        parser.error("--sessions must be at least 1")
+    if args.no_serve and not args.dump_json:
+        parser.error("--no-serve needs --dump-json")
+    dataset = DataSet(args.seed, now, args.sessions, args.days)
+    if args.no_serve:
+        # No socket yet: hrefs in this dump use EM's default address.
+        data = dump.build(dataset, "https://127.0.0.1:9398", settings.running_result, now)
+        _write_atomically(args.dump_json, json.dumps(data, ensure_ascii=False))
+        return 0
+    workdir = tempfile.mkdtemp(prefix="em-emulator-")
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return _serve(args, dataset, settings, workdir)
+    except CertificateError as exc:
+        sys.stderr.write("em_emulator: %s\n" % exc)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _serve(args, dataset, settings, workdir) -> int:
+    context = None
+    ca_path = ""
+    if args.tls:
+        ca_path, cert, key = make_certificates(workdir)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+    state = EmulatorState(dataset, settings, args.username, args.password, args.seed)
+    server = EmulatorHTTPServer(("127.0.0.1", args.port), state, context, args.verbose)
+    try:
+        base = "%s://127.0.0.1:%d" % ("https" if args.tls else "http", server.server_address[1])
+        if args.dump_json:
+            data = dump.build(dataset, base, settings.running_result, state.now_ticks())
+            _write_atomically(args.dump_json, json.dumps(data, ensure_ascii=False))
+        if args.ready_file:
+            _write_atomically(args.ready_file, "%s\n%s\n" % (base, ca_path))
+        sys.stderr.write("em_emulator: serving %s (%d sessions, seed %d, now %s)\n" % (
+            base, len(dataset.snapshot("ReplicaTaskSession")), args.seed, format_dotnet(dataset.now)))
+        sys.stderr.flush()
+        server.serve_forever(poll_interval=0.2)
+    finally:
+        server.server_close()
+    return 0
+

@@ -1,0 +1,79 @@
+"""The data set as JSON (``--dump-json``, ``GET /emulator/dump``): the tests' source of truth.
+
+Every field EM can filter on is present, the filter-only ones included (JobUid, JobName,
+BackupServerUid, BackupServerName), with values exactly as the emulator shows them (times in
+.NET text form, Result after --running-result), so tests compute expected answers from this file
+with their own code.
+"""
+
+from __future__ import annotations
+
+from . import query_types as qt
+from . import resource_model as rm
+from .filter_compile import result_value
+from .timefmt import format_dotnet
+
+
+def _time(ticks):
+    return None if ticks is None else format_dotnet(ticks)
+
+
+def task_session(qtype: qt.QueryType, record: dict, base: str, running_result: str) -> dict:
+    out = {
+        "UID": record["UID"],
+        "Name": record["Name"],
+        "VmDisplayName": record["VmDisplayName"],
+        "JobSessionUid": record["JobSessionUid"],
+        "JobSessionName": record["JobSessionName"],
+        "JobUid": record["JobUid"],
+        "JobName": record["JobName"],
+        "BackupServerUid": record["BackupServerUid"],
+        "BackupServerName": record["BackupServerName"],
+        "CreationTimeUTC": _time(record["CreationTime"]),
+        "EndTimeUTC": _time(record["EndTime"]),
+        "State": record["State"],
+        "Result": result_value(record, running_result),
+        "Reason": record["Reason"],
+        "TotalSize": record["TotalSize"],
+        "Href": rm.entity_href(base, qtype, record),
+        "RefHref": rm.reference_href(base, qtype, record),
+    }
+    if "VmUid" in record:
+        out["VmUid"] = record["VmUid"]
+    return out
+
+
+def job_session(record: dict, base: str, running_result: str) -> dict:
+    return {
+        "UID": record["UID"],
+        "Name": record["Name"],
+        "JobType": record["JobType"],
+        "JobUid": record["JobUid"],
+        "JobName": record["JobName"],
+        "BackupServerUid": record["BackupServerUid"],
+        "BackupServerName": record["BackupServerName"],
+        "CreationTimeUTC": _time(record["CreationTime"]),
+        "EndTimeUTC": _time(record["EndTime"]),
+        "State": record["State"],
+        "Result": result_value(record, running_result),
+        "Progress": record["Progress"],
+        "IsRetry": record["IsRetry"],
+        "Href": rm.entity_href(base, qt.REPLICA_JOB_SESSION, record),
+    }
+
+
+def build(dataset, base: str, running_result: str, now_ticks: int) -> dict:
+    """The whole data set. ``now`` is the generation anchor; ``emulator_time`` the clock at dump time."""
+    return {
+        "now": format_dotnet(dataset.now),
+        "emulator_time": format_dotnet(now_ticks),
+        "seed": dataset.seed,
+        "base_url": base,
+        "backup_servers": [{"UID": s["uid"], "Name": s["name"]} for s in dataset.servers],
+        "jobs": [{"UID": j["uid"], "Name": j["name"], "BackupServerName": j["server"]["name"]} for j in dataset.jobs],
+        "sessions": [task_session(qt.REPLICA_TASK_SESSION, r, base, running_result)
+                     for r in dataset.snapshot("ReplicaTaskSession")],
+        "job_sessions": [job_session(r, base, running_result) for r in dataset.snapshot("ReplicaJobSession")],
+        "backup_task_sessions": [task_session(qt.BACKUP_TASK_SESSION, r, base, running_result)
+                                 for r in dataset.snapshot("BackupTaskSession")],
+    }

@@ -1,0 +1,137 @@
+"""Turn a parsed filter into a predicate over records, and fields into sort keys.
+
+Each comparison is compiled once into a closure (the query engine caches them per filter
+string), so a filter over 100,000 sessions costs one pass of cheap calls.
+"""
+
+from __future__ import annotations
+
+import operator
+
+from . import query_types as qt
+from .timefmt import parse_filter_datetime
+
+_OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
+
+STRING_CI = "ci"
+STRING_CS = "cs"
+
+# What Result shows while a session is not finished (em-api §10.11): --running-result.
+RUNNING_SUCCESS = "Success"
+RUNNING_NONE = "None"
+RUNNING_OMIT = "omit"
+
+
+class FilterValueError(ValueError):
+    """A well-formed filter that names an unknown field or carries a bad value."""
+
+
+def result_value(record: dict, running_result: str) -> str | None:
+    """The Result EM shows for a record: its own, or the --running-result stand-in."""
+    result = record["Result"]
+    if result is not None:
+        return result
+    if running_result == RUNNING_OMIT:
+        return None
+    return running_result
+
+
+def _enum_index(field: qt.Field, text: str) -> int:
+    lowered = text.lower()
+    if field.name == "Result" and lowered == qt.RESULT_NONE.lower():
+        return -1
+    for index, name in enumerate(field.enum):
+        if name.lower() == lowered:
+            return index
+    raise FilterValueError("Invalid value %r for field %s; expected one of %s" % (text, field.name, ", ".join(field.enum)))
+
+
+def _uid_forms(text: str) -> tuple[bool, str]:
+    """(is a full URN, lower-cased comparison text): EM accepts a URN or a bare GUID (§5.2)."""
+    lowered = text.lower()
+    return lowered.startswith("urn:"), lowered
+
+
+def _getter(field: qt.Field, running_result: str, string_compare: str):
+    """A function record -> comparable value (None when the record has no value)."""
+    key = field.key
+    if field.kind == qt.ENUM:
+        enum = {name: i for i, name in enumerate(field.enum)}
+        enum[qt.RESULT_NONE] = -1
+        if field.name == "Result":
+            def get_result(record):
+                value = result_value(record, running_result)
+                return None if value is None else enum[value]
+            return get_result
+        return lambda record: enum[record[key]]
+    if field.kind == qt.STRING and string_compare == STRING_CI:
+        # casefold: SQL Server's default collation is case-insensitive (em-api §10.5).
+        return lambda record: None if record[key] is None else record[key].casefold()
+    if field.kind == qt.BOOL:
+        return lambda record: int(record[key])
+    return lambda record: record[key]
+
+
+def _compile_comparison(qtype: qt.QueryType, node, running_result: str, string_compare: str):
+    _, name, op_text, text = node
+    field = qtype.field(name)
+    if field is None:
+        raise FilterValueError("Unknown field %r for query type %s" % (name, qtype.name))
+    op = _OPS[op_text]
+    get = _getter(field, running_result, string_compare)
+    if field.kind == qt.UID:
+        is_urn, wanted = _uid_forms(text)
+        key = field.key
+        if is_urn:
+            return lambda record: op(record[key].lower(), wanted)
+        return lambda record: op(record[key].rsplit(":", 1)[-1].lower(), wanted)
+    if field.kind == qt.DATETIME:
+        value = parse_filter_datetime(text)
+        if value is None:
+            raise FilterValueError("Invalid DateTime value %r for field %s (UTC only, e.g. \"2025-08-15T06:00:00Z\")" % (text, field.name))
+    elif field.kind == qt.LONG:
+        try:
+            value = int(text)
+        except ValueError:
+            raise FilterValueError("Invalid value %r for field %s; expected an integer" % (text, field.name)) from None
+    elif field.kind == qt.ENUM:
+        value = _enum_index(field, text)
+    elif field.kind == qt.BOOL:
+        if text.lower() not in ("true", "false"):
+            raise FilterValueError("Invalid value %r for field %s; expected true or false" % (text, field.name))
+        value = int(text.lower() == "true")
+    else:
+        value = text.casefold() if string_compare == STRING_CI else text
+    # A missing value (EndTime while running) matches only "!=", like a SQL NULL would not
+    # match anything but is certainly "not equal" to a given value.
+    missing = op_text == "!="
+
+    def compare(record):
+        have = get(record)
+        return missing if have is None else op(have, value)
+    return compare
+
+
+def compile_filter(tree, qtype: qt.QueryType, running_result: str, string_compare: str):
+    """Predicate record -> bool for a parsed filter; raises FilterValueError."""
+    kind = tree[0]
+    if kind == "cmp":
+        return _compile_comparison(qtype, tree, running_result, string_compare)
+    parts = [compile_filter(child, qtype, running_result, string_compare) for child in tree[1]]
+    if kind == "and":
+        return lambda record: all(p(record) for p in parts)
+    return lambda record: any(p(record) for p in parts)
+
+
+def sort_key(field: qt.Field, running_result: str, string_compare: str):
+    """Key function for sorting by a field. Missing values sort first (SQL Server's NULL order)."""
+    get = _getter(field, running_result, string_compare)
+    if field.kind == qt.UID:
+        def uid_key(record):
+            return (1, record[field.key].lower())
+        return uid_key
+
+    def key(record):
+        value = get(record)
+        return (0, 0) if value is None else (1, value)
+    return key

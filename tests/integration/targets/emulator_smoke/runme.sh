@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Proves the setup_emulator harness: start the emulator over TLS, talk to it with
+# ansible.builtin.uri (certificate verified against the emulator's CA), compare with the dump,
+# log out, and check that no logon session leaked.
+set -eux
+
+# shellcheck source=../setup_emulator/emulator.sh
+source ../setup_emulator/emulator.sh
+start_emulator --sessions 400 --seed 5
+
+# Evidence for the harness README: where ansible-test points ANSIBLE_COLLECTIONS_PATH.
+echo "ANSIBLE_COLLECTIONS_PATH=${ANSIBLE_COLLECTIONS_PATH:-unset} launcher=${EMU_LAUNCHER_PATH}"
+
+ansible-playbook smoke.yml -e @"$EMU_VARS_FILE" -e emu_dump="$EMU_DUMP" "$@"
+
+emulator_stats
+assert_no_leaked_sessions
