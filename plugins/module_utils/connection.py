@@ -169,6 +169,10 @@ class EmClient:
         self._pool_size = 0
         self._session = self._new_session()
         self.ensure_pool_size(pool_size)
+        if not settings.validate_certs:
+            # The user turned verification off on purpose; urllib3 would otherwise print an
+            # InsecureRequestWarning for every page on the console.
+            requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
         if urlsplit(self.base_url).scheme == 'http' and (settings.password or settings.session_id):
             self.warn('url %s uses http://: the password and the EM session token are sent in '
                       'cleartext; use https://' % self.base_url)
@@ -181,7 +185,6 @@ class EmClient:
         # pick deliberately (trust_env would also read ~/.netrc and add Basic auth to queries).
         session.trust_env = False
         session.cookies.set_policy(_NoCookies())
-        session.max_redirects = 0
         return session
 
     def ensure_pool_size(self, size: int) -> None:
