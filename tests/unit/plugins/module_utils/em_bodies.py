@@ -127,8 +127,9 @@ def entity_json(spec: SessionSpec, nulls: bool = True, end_style: str = 'null') 
 
 def page_json(specs: list, page: int = 1, page_size: int = 100, pages_count: int = 1,
               nesting: str = 'double', nulls: bool = True, bom: bool = False,
-              end_style: str = 'null', empty_as: str = 'list') -> bytes:
-    """A QueryResult page. ``empty_as`` for no sessions: 'list', 'null', 'inner_null', 'missing'."""
+              end_style: str = 'null', empty_as: str = 'list', paging: bool = True) -> bytes:
+    """A QueryResult page. ``empty_as`` for no sessions: 'list', 'null', 'inner_null', 'missing'.
+    ``paging=False`` leaves PagingInfo out (never observed, but tolerated)."""
     entities = [entity_json(spec, nulls, end_style) for spec in specs]
     if not entities and empty_as != 'list':
         entities_member = {
@@ -148,10 +149,11 @@ def page_json(specs: list, page: int = 1, page_size: int = 100, pages_count: int
     if nulls:
         doc['Resources'] = None
         doc['Links'] = None
-    doc['PagingInfo'] = {
-        'Links': [{'Rel': 'First', 'Href': '/api/query?page=1', 'Name': None, 'Type': None}],
-        'PageNum': page, 'PageSize': page_size, 'PagesCount': pages_count,
-    }
+    if paging:
+        doc['PagingInfo'] = {
+            'Links': [{'Rel': 'First', 'Href': '/api/query?page=1', 'Name': None, 'Type': None}],
+            'PageNum': page, 'PageSize': page_size, 'PagesCount': pages_count,
+        }
     body = json.dumps(doc).encode('utf-8')
     return BOM + body if bom else body
 

@@ -39,7 +39,6 @@ class FakeEm:
         self.xml_options: dict = {}     # passed to em_bodies.page_xml
         self.logon_body = 'json'        # 'json', 'xml' or 'none' (Location header only)
         self.send_location = True
-        self.date_header: str | None = None
         self.faults: list = []          # [(path_prefix, callable(request) -> Response)], FIFO
         self.before_page = None         # callable(page) run before a page is computed
         self.page_delay: dict = {}      # page -> seconds to sleep before answering
@@ -116,8 +115,6 @@ class FakeEm:
         headers = {'X-RestSvcSessionId': token, 'Set-Cookie': 'X-RestSvcSessionId=%s; Path=/api;' % token}
         if self.send_location:
             headers['Location'] = '%s/api/logonSessions/%s' % (self.host, session_id)
-        if self.date_header:
-            headers['Date'] = self.date_header
         if self.logon_body == 'json':
             return Response(em_bodies.logon_json(session_id, self.host), status=201, headers=headers,
                             content_type='application/json')
