@@ -30,6 +30,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
 
 # pylint: disable=wrong-import-position
+import instrument_check  # noqa: E402
 import machine  # noqa: E402
 import report  # noqa: E402
 import request_counts  # noqa: E402
@@ -309,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
     tmp = tempfile.mkdtemp(prefix="veeam-em-bench-")
     try:
         ws = make_workspace(tmp, collections_root(args.collections_root, tmp))
+        if args.quick:
+            broken = instrument_check.check(tmp, ws.shim)
+            if broken:
+                raise BenchError("the harness's instruments are wrong: " + "; ".join(broken))
+            log("instrument check: measure.py and the interpreter shim see a grandchild's memory")
         for scenario in selected_scenarios(args):
             reps = args.reps if args.reps is not None else scenario.reps
             warmup = args.warmup if args.warmup is not None else scenario.warmup

@@ -63,8 +63,9 @@ def categorize(frame) -> str:
 
 
 def _self_frame(frame) -> str:
+    """``parent/file.py:function``: the parent directory tells the many ``__init__.py`` apart."""
     code = frame.f_code
-    return "%s:%s" % (code.co_filename.rsplit("/", 2)[-1] if "/" in code.co_filename else code.co_filename, code.co_name)
+    return "%s:%s" % ("/".join(code.co_filename.split("/")[-2:]), code.co_name)
 
 
 class StackSampler:
