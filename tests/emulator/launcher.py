@@ -242,7 +242,7 @@ def _cli_attach(state_dir: str):
 
 
 def _cli_stats(args) -> int:
-    emu, _ = _cli_attach(args.state_dir)
+    emu = _cli_attach(args.state_dir)[0]
     if emu is None:
         return 1
     print(json.dumps(emu.stats(), indent=2, sort_keys=True))
@@ -251,7 +251,7 @@ def _cli_stats(args) -> int:
 
 def _cli_assert_no_leaks(args) -> int:
     """Exit 1 unless every logon session ended: active == 0 and logons == logouts + expired."""
-    emu, _ = _cli_attach(args.state_dir)
+    emu = _cli_attach(args.state_dir)[0]
     if emu is None:
         return 1
     stats = emu.stats()
@@ -277,7 +277,7 @@ def _cli_stop(args) -> int:
         status = 1
     try:
         os.kill(pid, signal.SIGTERM)
-        for _ in range(100):
+        for _attempt in range(100):
             if not _alive(pid):
                 break
             time.sleep(0.05)

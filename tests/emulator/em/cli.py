@@ -149,4 +149,3 @@ def _serve(args, dataset, settings, workdir) -> int:
     finally:
         server.server_close()
     return 0
-

@@ -73,7 +73,7 @@ def _getter(field: qt.Field, running_result: str, string_compare: str):
 
 
 def _compile_comparison(qtype: qt.QueryType, node, running_result: str, string_compare: str):
-    _, name, op_text, text = node
+    name, op_text, text = node[1:]
     field = qtype.field(name)
     if field is None:
         raise FilterValueError("Unknown field %r for query type %s" % (name, qtype.name))

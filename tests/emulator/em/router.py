@@ -43,9 +43,9 @@ ROUTES = _routes()
 
 def route_name(method: str, path: str) -> str:
     """The stats key for a request: the route's display name, or the raw path when none matches."""
-    for r_method, pattern, name, _, _ in ROUTES:
-        if r_method == method and pattern.match(path):
-            return name
+    for route in ROUTES:
+        if route[0] == method and route[1].match(path):
+            return route[2]
     return path
 
 
@@ -62,7 +62,7 @@ def token_of(headers) -> str | None:
 def dispatch(state, req, settings):
     """Run the matching handler; raises ApiError for unknown paths, methods and failed auth."""
     allowed = []
-    for method, pattern, _, handler, needs_auth in ROUTES:
+    for method, pattern, _name, handler, needs_auth in ROUTES:
         match = pattern.match(req.path)
         if not match:
             continue
