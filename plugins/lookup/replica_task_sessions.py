@@ -25,7 +25,7 @@ description:
     environment variables. A value given to the lookup wins over a variable, a variable over an
     environment variable, and an environment variable over C(ansible.cfg).
 author:
-  - veeam_em.query contributors
+  - veeam_em.query contributors (@veeam-em)
 seealso:
   - module: veeam_em.query.replica_task_session_info
 options:

@@ -155,10 +155,10 @@ class _Parser:
             raise _FilterError("missing value after %s%s at position %d" % (field_token.text, operator.text, value.position))
         following = self.peek()
         if value.kind == "word" and following.kind == "word":
-            raise _FilterError("unquoted value with a space at position %d (EM would drop the space and match "
-                               "something else): quote the value, \"%s %s\", or add ';' or ',' if a new "
-                               "comparison starts at position %d" % (value.position, value.text, following.text,
-                                                                       following.position))
+            raise _FilterError(
+                "unquoted value with a space at position %d (EM would drop the space and match something "
+                "else): quote the value, \"%s %s\", or add ';' or ',' if a new comparison starts at "
+                "position %d" % (value.position, value.text, following.text, following.position))
         if following.kind in ("word", "quoted", "op"):
             raise _FilterError("unexpected %r at position %d (expected ';', ',', ')' or the end)"
                                % (following.text, following.position))

@@ -19,7 +19,7 @@ description:
     query fails.
   - Read-only; never changes anything and never returns C(ansible_facts).
 author:
-  - veeam_em.query contributors
+  - veeam_em.query contributors (@veeam-em)
 seealso:
   - plugin: veeam_em.query.replica_task_sessions
     plugin_type: lookup

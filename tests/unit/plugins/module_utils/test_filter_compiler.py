@@ -63,8 +63,9 @@ def test_every_value_matches_exactly_itself(value):
 def test_random_values_round_trip_without_injection():
     rng = random.Random(20261129)
     alphabet = 'ab Z9_"();,=<>!\\\u00e9\u65e5\t-.:'
-    for _ in range(500):
-        values = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(1, 3))]
+    for _round in range(500):
+        values = ["".join(rng.choice(alphabet) for _char in range(rng.randint(0, 12)))
+                  for _value in range(rng.randint(1, 3))]
         compiled = compile_filter({"job_name": values}, Q, NOW)
         unique = list(dict.fromkeys(values))
         if len(unique) == 1:
