@@ -48,7 +48,8 @@ def normalize_base_url(url: str) -> str:
                                 'use the username and password options')
     if parts.query or parts.fragment:
         raise VeeamEmInputError('url', url, 'must not contain a query string or fragment')
-    path = parts.path.rstrip('/')
+    # HTTP.sys matches URL paths case-insensitively, so '/API' is the same EM endpoint.
+    path = parts.path.rstrip('/').lower()
     if path not in ('', '/api'):
         raise VeeamEmInputError('url', url, "path must be empty or '/api'")
     if port is None and '://' not in url:
