@@ -35,7 +35,7 @@ def render_markdown(verdict: dict, title: str) -> str:
     if facts:
         out.extend(facts + [""])
     out.append("| %s |" % " | ".join(_HEADER))
-    out.append("|%s" % "---|" * len(_HEADER))
+    out.append("|" + "---|" * len(_HEADER))
     for row in rows:
         newest = text(row.get("last_result"))
         if row.get("last_state") not in (None, "Completed"):

@@ -229,6 +229,11 @@ class TestMarkdown:
         assert len(table_lines) == 2 + 6  # header, separator, 6 VMs: the newline in a reason did not add a line
         assert "Failed: Error\x07 bell second line" in markdown_table(text)[1][4]
 
+    def test_header_and_separator_lines(self):
+        lines = [line for line in replica_compliance_report(VERDICT, "markdown").splitlines() if line.startswith("|")]
+        assert lines[0] == "| Status | VM | Age | Last successful replication (UTC) | Newest session | Reason |"
+        assert lines[1] == "|---|---|---|---|---|---|"
+
     def test_heading_and_headline(self):
         lines = replica_compliance_report(VERDICT, "markdown").splitlines()
         assert lines[0] == "# Replica RPO compliance"
