@@ -1,0 +1,122 @@
+"""Fault injection and the stats that reliability tests rely on."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import time
+
+import pytest
+
+from ansible_collections.veeam_em.query.tests.emulator.launcher import Emulator
+from ansible_collections.veeam_em.query.tests.unit.emulator.em_test_client import EmClient, parse_time
+
+
+def test_fail_rate_one_fails_every_query_but_nothing_else(client, emu):
+    emu.configure(fail_rate=1.0, fail_statuses=[503])
+    client.logon()
+    before = emu.stats()["faults_injected"].get("status_503", 0)
+    for _ in range(3):
+        reply = client.query(type="ReplicaTaskSession")
+        assert reply.status == 503
+        assert reply.json()["StatusCode"] == 503
+    assert client.request("GET", "/api/logonSessions").status == 200
+    assert emu.stats()["faults_injected"]["status_503"] == before + 3
+
+
+def test_partial_fail_rate_mixes_statuses(client, emu):
+    emu.configure(fail_rate=0.5, fail_statuses="500,503")
+    client.logon()
+    statuses = [client.query(type="ReplicaTaskSession", pageSize=1).status for _ in range(60)]
+    assert set(statuses) == {200, 500, 503}
+    assert 10 < statuses.count(200) < 50
+
+
+def test_reset_rate_drops_the_connection_without_a_response(client, emu):
+    client.logon()
+    emu.configure(reset_rate=1.0)
+    before = emu.stats()["faults_injected"].get("reset", 0)
+    with pytest.raises((OSError, http.client.HTTPException)):
+        client.query(type="ReplicaTaskSession")
+    assert emu.stats()["faults_injected"]["reset"] == before + 1
+    emu.configure(reset_rate=0.0)
+    assert client.query(type="ReplicaTaskSession", pageSize=1).status == 200  # a new connection works
+
+
+def test_truncated_page_has_consistent_framing_and_a_broken_body(client, emu):
+    emu.configure(truncate_page=2)
+    client.logon()
+    whole = client.query(type="ReplicaTaskSession", pageSize=20, page=1)
+    assert whole.json()["PagingInfo"]["PageNum"] == 1
+    cut = client.query(type="ReplicaTaskSession", pageSize=20, page=2)
+    assert cut.status == 200
+    assert int(cut.header("Content-Length")) == len(cut.body)
+    with pytest.raises(ValueError):
+        json.loads(cut.body)
+    # The connection stays usable: framing was valid.
+    assert client.query(type="ReplicaTaskSession", pageSize=20, page=3).json()["PagingInfo"]["PageNum"] == 3
+
+
+def test_latency_applies_to_api_requests(client, emu):
+    emu.configure(latency_ms=300)
+    start = time.monotonic()
+    client.request("GET", "/api/", auth=False)
+    assert time.monotonic() - start >= 0.3
+
+
+def test_token_expires_after_k_authenticated_requests(client, emu):
+    emu.configure(expire_token_after=2)
+    client.logon()
+    before = emu.stats()["expired"]
+    assert client.request("GET", "/api/logonSessions").status == 200
+    assert client.request("GET", "/api/logonSessions").status == 200
+    third = client.request("GET", "/api/logonSessions")
+    assert third.status == 401 and "expired" in third.json()["Message"]
+    assert emu.stats()["expired"] == before + 1
+    client.token = None
+
+
+def test_config_rejects_unknown_names_and_bad_values(emu):
+    for bad in ({"fail_rte": 1}, {"fail_rate": 2}, {"link_style": "v12"}, {"fail_statuses": [200]},
+                {"max_page_size": 0}, {"json_nulls": "maybe"}):
+        with pytest.raises(Exception, match="400"):
+            emu.configure(**bad)
+    assert emu.config()["fail_rate"] == 0.0
+
+
+def test_stats_count_requests_per_route_and_reset(client, emu):
+    emu.reset()
+    client.logon()
+    client.query(type="ReplicaTaskSession", pageSize=1)
+    client.query(type="ReplicaTaskSession", pageSize=1, page=2)
+    guid = client.query(type="ReplicaTaskSession", pageSize=1).json()["Refs"]["Refs"][0]["UID"].rsplit(":", 1)[1]
+    client.request("GET", "/api/replicaTaskSessions/" + guid)
+    client.logout()
+    stats = emu.stats()
+    assert stats["requests"] == {
+        "POST /api/sessionMngr": 1, "GET /api/query": 3, "GET /api/replicaTaskSessions/{id}": 1,
+        "DELETE /api/logonSessions/{id}": 1,
+    }
+    assert stats["requests_total"] == 6 and stats["query_requests"] == 3
+    assert stats["logons"] == stats["logouts"] == 1 and stats["active_sessions"] == 0
+    emu.reset()
+    assert emu.stats()["requests_total"] == 0 and emu.stats()["logons"] == 0
+
+
+def test_insert_during_paging_adds_newest_sessions_on_later_pages():
+    # Its own emulator: inserting changes the data set the shared one's tests compare against.
+    with Emulator(sessions=120, seed=4, insert_during_paging=3) as emu, EmClient(emu) as client:
+        before = emu.dump()["sessions"]
+        newest = max(parse_time(s["CreationTimeUTC"]) for s in before)
+        client.logon()
+        first = client.query(type="ReplicaTaskSession", sortDesc="CreationTime", pageSize=50, page=1).json()
+        assert len(emu.dump()["sessions"]) == 120  # page 1 inserts nothing
+        client.query(type="ReplicaTaskSession", sortDesc="CreationTime", pageSize=50, page=2)
+        after = emu.dump()["sessions"]
+        added = [s for s in after if s["UID"] not in {b["UID"] for b in before}]
+        assert len(after) == 123 and len(added) == 3
+        assert all(parse_time(s["CreationTimeUTC"]) > newest and s["Result"] == "Success" for s in added)
+        # Newest-first paging now shows the new sessions on top: page 1 shifted by 3.
+        again = client.query(type="ReplicaTaskSession", sortDesc="CreationTime", pageSize=50, page=1).json()
+        assert [r["UID"] for r in again["Refs"]["Refs"][3:]] == [r["UID"] for r in first["Refs"]["Refs"][:47]]
+        assert emu.stats()["faults_injected"]["insert"] == 1
