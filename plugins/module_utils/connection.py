@@ -248,11 +248,11 @@ class EmClient:
         response = self._send('POST', url, 'logon', headers, body=b'')
         if response.status == 401 or response.status == 403:
             message = self._error_text(response)
+            detail = (': ' + message) if message else ''
             raise VeeamEmAuthError(self.redactor.redact(
                 'logon to %s as %r was refused (HTTP %s)%s; check username and password, and that '
                 'the account has an Enterprise Manager role (Portal Administrator, Portal User or '
-                'Restore Operator)' % (self.base_url, settings.username, _reason(response.status),
-                                       (': ' + message) if message else '')),
+                'Restore Operator)' % (self.base_url, settings.username, _reason(response.status), detail)),
                 status=response.status)
         if response.status not in (200, 201):
             raise self._api_error(response, 'logon')
@@ -330,10 +330,9 @@ class EmClient:
                 message = self._error_text(response)
                 hint = ('the session_id is not (or no longer) valid' if not self.settings.logs_on
                         else 'the new logon session was refused too')
+                detail = (' (%s)' % message) if message else ''
                 raise VeeamEmAuthError(self.redactor.redact(
-                    '%s: EM answered HTTP %s: %s%s' % (what, _reason(401), hint,
-                                                       (' (%s)' % message) if message else '')),
-                    status=401)
+                    '%s: EM answered HTTP %s: %s%s' % (what, _reason(401), hint, detail)), status=401)
             self._relogon(generation)
             relogged = True
         if not 200 <= response.status < 300:

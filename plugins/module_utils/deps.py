@@ -13,6 +13,12 @@ from __future__ import annotations
 
 import traceback
 
+# Re-exported for the engine and the edges; listing them also tells linters they are used.
+__all__ = [
+    'HAS_JMESPATH', 'HAS_REQUESTS', 'HTTPAdapter', 'JMESPATH_IMPORT_ERROR', 'REQUESTS_IMPORT_ERROR',
+    'jmespath', 'requests',
+]
+
 try:
     import requests
     from requests.adapters import HTTPAdapter

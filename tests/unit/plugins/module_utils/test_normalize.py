@@ -82,7 +82,8 @@ def test_result_is_plain_json():
     spec = em_bodies.make_spec(2)
     result = normalize(em_bodies.entity_json(spec))
     assert json.loads(json.dumps(result)) == result
-    assert type(result['total_size']) is int and type(result['duration_seconds']) is float
+    assert isinstance(result['total_size'], int) and not isinstance(result['total_size'], bool)
+    assert isinstance(result['duration_seconds'], float)
 
 
 def test_links_are_found_by_type_not_position():
