@@ -7,6 +7,8 @@ examples) or ``capture`` (the 13.1 example that looks like a real server); clien
 
 from __future__ import annotations
 
+import re
+
 from . import query_types as qt
 from . import resource_model as rm
 
@@ -32,16 +34,21 @@ ATTR_ORDERS = {
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                                "\n": "&#xA;", "\r": "&#xD;", "\t": "&#x9;"})
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Most values need no escaping; a regex search is much cheaper than an always-on translate.
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
+_TEXT_SPECIAL = re.compile("[&<>]")
 
 
 def attr(value) -> str:
-    return str(value).translate(_ATTR_ESCAPES)
+    value = str(value)
+    return value.translate(_ATTR_ESCAPES) if _ATTR_SPECIAL.search(value) else value
 
 
 def text(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value).translate(_TEXT_ESCAPES)
+    value = str(value)
+    return value.translate(_TEXT_ESCAPES) if _TEXT_SPECIAL.search(value) else value
 
 
 def start_tag(name: str, attrs: dict, order: tuple, ns: bool = False, close: bool = False) -> str:
