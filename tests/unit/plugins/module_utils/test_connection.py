@@ -36,12 +36,19 @@ QUERY = [('type', 'ReplicaTaskSession'), ('format', 'Entities'), ('sortDesc', 'C
          ('pageSize', '10'), ('page', '1')]
 
 
-@pytest.fixture
-def server():
+@pytest.fixture(scope='module')
+def shared_server():
+    # One server per module: stopping a werkzeug server costs half a second.
     httpserver = serve()
     yield httpserver
-    httpserver.clear()
     httpserver.stop()
+
+
+@pytest.fixture
+def server(shared_server):
+    shared_server.clear()
+    yield shared_server
+    shared_server.clear()
 
 
 @pytest.fixture

@@ -28,12 +28,19 @@ DATE = 'Sun, 29 Nov 2026 07:00:12 GMT'
 BOUND = '2026-11-29T07:00:12Z'
 
 
-@pytest.fixture
-def server():
+@pytest.fixture(scope='module')
+def shared_server():
+    # One server per module: stopping a werkzeug server costs half a second.
     httpserver = serve()
     yield httpserver
-    httpserver.clear()
     httpserver.stop()
+
+
+@pytest.fixture
+def server(shared_server):
+    shared_server.clear()
+    yield shared_server
+    shared_server.clear()
 
 
 @pytest.fixture
@@ -299,3 +306,15 @@ def test_query_type_object_is_accepted(em, specs):
 def test_bounded_filter_parenthesizes_the_user_filter():
     assert bounded_filter(' a==1,b==2 ', 'CreationTime', 'T') == '(a==1,b==2);CreationTime<"T"'
     assert bounded_filter('', 'CreationTime', 'T') == 'CreationTime<"T"'
+
+
+def test_parallel_pages_hitting_an_expired_token_share_one_new_logon(em, specs):
+    def expire_after_first_page(page):
+        if page == 1:
+            em.expire_tokens()  # page 1 was already authorized; pages 2..5 will get 401
+    em.before_page = expire_after_first_page
+    em.page_delay = {2: 0.1, 3: 0.1, 4: 0.1, 5: 0.1}
+    result = run(em, concurrency=4)
+    assert [s['uid'] for s in result.sessions] == newest_first(specs)
+    assert em.counts['logon'] == 2
+    assert em.counts['logout'] == 1 and em.tokens == {}
