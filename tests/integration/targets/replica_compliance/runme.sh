@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The replica_compliance role against the EM emulator, judged against the emulator's data dump:
+#  1. an explicit VM list (with two names EM does not know), a 12h RPO, reports, no failure;
+#  2. every VM seen, a 24h RPO, the connection from VEEAM_EM_* only, fail_on_violation: the play
+#     fails with the summary, after writing the reports;
+#  3. bad input, refused before any request reaches EM;
+#  4. docs/examples/compliance.yml (module_defaults).
+set -eux
+
+# shellcheck source=../setup_emulator/emulator.sh
+source ../setup_emulator/emulator.sh
+# A fixed anchor: the data, the role's "now" and the expectations all use it.
+NOW=2026-11-29T12:00:00Z
+# Seed 5 holds every verdict kind (check_run.py --require-every-kind says so if that changes).
+start_emulator --sessions 400 --seed 5 --now "$NOW"
+
+PY="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
+OUT="$(mktemp -d "${TMPDIR:-/tmp}/replica-compliance.XXXXXX")"
+
+"$PY" expected_verdicts.py --dump "$EMU_DUMP" --extra-vm ghost-vm --extra-vm Web01 --write-vars "$OUT/vms.json"
+
+ansible-playbook role_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms.json" -e out_dir="$OUT/run1" \
+  -e rpo=12h -e lookback=7d -e now_at="$NOW" -e at_risk_ratio=0.3 -e fail_on_violation=false "$@"
+"$PY" check_run.py --dump "$EMU_DUMP" --run-dir "$OUT/run1" --now "$NOW" --rpo 12h --rpo-text 12h \
+  --lookback 7d --at-risk-ratio 0.3 --vms-file "$OUT/vms.json" --require-every-kind
+
+# No veeam_em_* variables: the module takes the connection from the VEEAM_EM_* environment.
+ansible-playbook role_run.yml -e out_dir="$OUT/run2" \
+  -e rpo=24h -e lookback=7d -e now_at="$NOW" -e fail_on_violation=true "$@"
+"$PY" check_run.py --dump "$EMU_DUMP" --run-dir "$OUT/run2" --now "$NOW" --rpo 24h --rpo-text 1d \
+  --lookback 7d --expect-failure
+
+ansible-playbook bad_input.yml -e @"$EMU_VARS_FILE" "$@"
+
+# The example playbook, as a user runs it (its reports go next to it, so run a copy).
+EXAMPLES="$(dirname "$EMU_LAUNCHER_PATH")/../../docs/examples"
+cp "$EXAMPLES/compliance.yml" "$OUT/compliance.yml"
+# Pinned to the data's anchor, so the example keeps finding sessions on any later day.
+ansible-playbook "$OUT/compliance.yml" -e @"$EMU_VARS_FILE" -e replica_compliance_now="$NOW" -e ansible_python_interpreter="$PY" "$@"
+"$PY" -c 'import json, sys; fact = json.load(open(sys.argv[1])); assert fact["summary"]["vm_count"] > 0, fact["summary"]' \
+  "$OUT/compliance-report/compliance.json"
+
+emulator_stats
+assert_no_leaked_sessions
+rm -rf "$OUT"
