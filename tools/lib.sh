@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared helpers for the tools/*.sh scripts. Source it; do not run it.
 # Why: every entry point (demo, test, bench, docs) needs the same venv and the same
 # `ansible_collections/veeam_em/query` copy that ansible-test and ansible-galaxy insist on.
@@ -6,7 +7,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache"
 VENV="${VENV:-$ROOT/.venv}"
 VENV313="${VENV313:-$ROOT/.venv313}"
+# The two ansible-core legs; used by the scripts that source this file.
+# shellcheck disable=SC2034
 ANSIBLE_CORE_DEFAULT="2.19.14"
+# shellcheck disable=SC2034
 ANSIBLE_CORE_SECOND="2.21.5"
 
 log() { printf '\n==> %s\n' "$*" >&2; }
