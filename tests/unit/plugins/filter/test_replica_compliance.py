@@ -244,10 +244,9 @@ class TestVmSelectionAndNames:
         # Same creation time: the larger uid ("...:b") is the newest session.
         assert by_vm(expected)["web01"]["last_reason"] == "second"
         expected["summary"].pop("evaluated_at")  # wall-clock time, differs between calls
-        shuffler = random.Random(5)
-        for _ in range(10):
+        for seed in range(10):
             shuffled = sessions[:]
-            shuffler.shuffle(shuffled)
+            random.Random(seed).shuffle(shuffled)
             got = replica_compliance(shuffled, "24h", now=NOW)
             got["summary"].pop("evaluated_at")
             assert got == expected
