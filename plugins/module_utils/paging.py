@@ -40,8 +40,7 @@ from ansible_collections.veeam_em.query.plugins.module_utils.wire_format import 
 
 MAX_PAGE_SIZE = 100_000
 MAX_CONCURRENCY = 32
-# Without PagingInfo the pages are followed one by one; this stops a server that ignores
-# ``page`` from looping forever.
+# Without PagingInfo the pages are followed one by one; a hard stop for a runaway server.
 MAX_PAGES_WITHOUT_PAGING_INFO = 10_000
 
 
@@ -137,7 +136,7 @@ class _PageFetcher:
             sessions = [self.normalize(entity) for entity in parsed.entities]
         except VeeamEmResponseError as exc:
             raise VeeamEmResponseError('%s: %s' % (what, exc), page=page) from None
-        return sessions, parsed.pages_count
+        return sessions, parsed.pages_count, parsed.page_size
 
 
 def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
@@ -179,10 +178,13 @@ def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
 
     pending: dict = {}      # page -> normalized sessions not yet merged into the result
     page_lengths: dict = {}  # page -> number of sessions it held
-    first_sessions, pages_count = fetch(1)
+    first_sessions, pages_count, reported_size = fetch(1)
     pending[1], page_lengths[1] = first_sessions, len(first_sessions)
     paging_known = pages_count is not None
     pages_count = max(1, pages_count or 0)
+    # EM may clamp a large pageSize (the emulator clamps at 10000); page numbers then count in
+    # its page size, so plan with the size it reports. The request keeps sending the same value.
+    page_capacity = reported_size if reported_size and reported_size < size_sent else size_sent
     seen_uids: set = set()
     collected: list = []
     _merge(pending, seen_uids, collected)
@@ -194,9 +196,9 @@ def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
                 break
             remaining = None if limit is None else limit - len(collected)
             batch_end = pages_count if remaining is None else min(
-                pages_count, next_page - 1 + math.ceil(remaining / size_sent))
+                pages_count, next_page - 1 + math.ceil(remaining / page_capacity))
             batch = list(range(next_page, batch_end + 1))
-            for page, (sessions, reported) in zip(batch, _fetch_pages(fetch, batch, concurrency)):
+            for page, (sessions, reported, _size) in zip(batch, _fetch_pages(fetch, batch, concurrency)):
                 pending[page], page_lengths[page] = sessions, len(sessions)
                 if reported is not None and reported > pages_count:
                     # The set grew although it is time-bounded (e.g. clock skew): fetch the new
@@ -205,19 +207,19 @@ def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
             next_page = batch_end + 1
             _merge(pending, seen_uids, collected)
         else:
-            # No PagingInfo: follow pages one by one until one is not full.
-            if page_lengths[next_page - 1] < size_sent or next_page > MAX_PAGES_WITHOUT_PAGING_INFO:
+            # No PagingInfo (never observed, tolerated): a short page does not prove the end,
+            # since EM may clamp pageSize, so follow pages until one is empty or brings nothing
+            # new (a server that ignores ``page`` repeats itself). One extra request, no misses.
+            if page_lengths[next_page - 1] == 0 or next_page > MAX_PAGES_WITHOUT_PAGING_INFO:
                 break
-            sessions, _ignored = fetch(next_page)
+            sessions, _count, _size = fetch(next_page)
             pending[next_page], page_lengths[next_page] = sessions, len(sessions)
             before = len(collected)
             _merge(pending, seen_uids, collected)
-            if sessions and len(collected) == before:
-                raise VeeamEmResponseError(
-                    'query page %d: EM returned only sessions already seen; it seems to ignore '
-                    'the page parameter' % next_page, page=next_page)
             pages_count = next_page
             next_page += 1
+            if len(collected) == before:
+                break
 
     if limit is not None and len(collected) > limit:
         truncated = True
@@ -228,7 +230,7 @@ def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
         if paging_known:
             truncated = next_page <= pages_count
         else:
-            truncated = page_lengths[next_page - 1] == size_sent
+            truncated = page_lengths[next_page - 1] == page_capacity
     else:
         truncated = False
     return QueryPages(sessions=collected, truncated=truncated, pages_fetched=len(page_lengths),

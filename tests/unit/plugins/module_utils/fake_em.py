@@ -43,6 +43,7 @@ class FakeEm:
         self.before_page = None         # callable(page) run before a page is computed
         self.page_delay: dict = {}      # page -> seconds to sleep before answering
         self.ignore_bound = False
+        self.max_page_size: int | None = None   # clamp pageSize like EM/the emulator may
         self.requests: list = []        # (method, path, args dict, headers dict)
         self.counts: Counter = Counter()
         self.tokens: dict = {}          # token -> session id
@@ -153,6 +154,8 @@ class FakeEm:
         try:
             page = int(args['page'])
             page_size = int(args['pageSize'])
+            if self.max_page_size:
+                page_size = min(page_size, self.max_page_size)
             if self.before_page is not None:
                 self.before_page(page)
             delay = self.page_delay.get(page)

@@ -267,10 +267,20 @@ def test_an_old_em_answering_xml_to_a_json_request_still_works(em, specs):
     assert [s['uid'] for s in result.sessions] == newest_first(specs)
 
 
-def test_pages_without_paging_info_are_followed_until_a_short_page(em, specs):
+def test_pages_without_paging_info_are_followed_until_an_empty_page(em, specs):
     em.json_options = {'paging': False}
     result = run(em, concurrency=4)
-    assert em.pages_requested() == [1, 2, 3, 4, 5]
+    # 23 sessions in pages of 5: pages 1-5 hold them, page 6 is empty and ends the walk.
+    assert em.pages_requested() == [1, 2, 3, 4, 5, 6]
+    assert [s['uid'] for s in result.sessions] == newest_first(specs)
+
+
+def test_a_server_ignoring_page_without_paging_info_ends_the_walk(em, specs):
+    em.json_options = {'paging': False}
+    original = em._query  # pylint: disable=protected-access
+    em._query = lambda request, args: original(request, dict(args, page='1', pageSize='100'))  # pylint: disable=protected-access
+    result = run(em)
+    assert em.pages_requested() == [1, 2]
     assert [s['uid'] for s in result.sessions] == newest_first(specs)
 
 
@@ -318,3 +328,15 @@ def test_parallel_pages_hitting_an_expired_token_share_one_new_logon(em, specs):
     assert [s['uid'] for s in result.sessions] == newest_first(specs)
     assert em.counts['logon'] == 2
     assert em.counts['logout'] == 1 and em.tokens == {}
+
+
+@pytest.mark.parametrize('paging', [True, False])
+def test_a_clamped_page_size_is_planned_with_the_size_em_reports(em, specs, paging):
+    em.max_page_size = 4
+    em.json_options = {'paging': paging}
+    result = run(em, page_size=10, limit=None)
+    assert [s['uid'] for s in result.sessions] == newest_first(specs)
+    # Without PagingInfo the walk ends with one extra, empty page.
+    last = math.ceil(N_SESSIONS / 4) + (0 if paging else 1)
+    assert sorted(em.pages_requested()) == list(range(1, last + 1))
+    assert {r[2]['pageSize'] for r in em.query_requests()} == {'10'}
