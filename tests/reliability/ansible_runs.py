@@ -137,4 +137,3 @@ def module_task(name: str, args: dict, register: str = "result", **extra) -> dic
     task = {"name": name, MODULE: args, "register": register, "ignore_errors": True}
     task.update(extra)
     return task
-

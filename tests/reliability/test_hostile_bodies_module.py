@@ -45,7 +45,7 @@ def _cases(secret_path: str) -> dict:
         cases[name] = (_constant(malformed[name]), 1)
     rng = random.Random(20261129)
     for number in range(4):
-        blob = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 4096)))
+        blob = rng.randbytes(rng.randrange(1, 4096))
         cases["random_bytes_%d" % number] = (_constant((blob, rng.choice(["application/json", "application/xml", ""]))), 1)
     cases["broken_third_page"] = (_broken_third_page, 3)
     return cases

@@ -111,8 +111,8 @@ def test_no_secret_in_any_output_at_vvvv(ansible, emulators, ansible_debug):
         # so those lines, and only those, are set aside; every other line must be clean.
         core_lines = [line for line in run.stdout.splitlines() if ": done with _execute_module (" in line]
         assert core_lines, "the ansible-core debug line this test sets aside no longer exists"
-        texts["stdout"] = "\n".join(line for line in run.stdout.splitlines()
-                                     if ": done with _execute_module (" not in line)
+        kept = [line for line in run.stdout.splitlines() if ": done with _execute_module (" not in line]
+        texts["stdout"] = "\n".join(kept)
     for record in run.records:
         texts["result of %s" % record["task"]] = repr(record["result"])
     leaks = find_leaks(texts, secrets)
