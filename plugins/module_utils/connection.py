@@ -22,7 +22,8 @@ What it guarantees (issue 2, em-api.md §2, §8):
 * one pooled ``requests.Session`` (keep-alive) shared by parallel page fetches;
 * retries with full-jitter exponential backoff on connection errors, read timeouts and
   429/500/502/503/504, honouring ``Retry-After``;
-* one re-logon when a request gets 401 (EM expires idle sessions after 15 minutes);
+* one re-logon per client when a request gets 401 (EM expires idle sessions after 15
+  minutes; a second expiry in the same run is an error, not a reason to log on forever);
 * no redirects are followed: they would carry the token header to wherever they point;
 * error texts name the request and the HTTP status, carry EM's own ``Message``, and never
   contain the password, the token or the logon-session id.
@@ -162,6 +163,7 @@ class EmClient:
         self.counts: Counter = Counter()
         self._lock = threading.Lock()
         self._relogon_lock = threading.Lock()
+        self._relogons_left = 1
         self._token: str | None = settings.session_id
         self._token_generation = 0
         self._logon_session_id: str | None = None
@@ -326,40 +328,37 @@ class EmClient:
             response = self._send('GET', url, what, self._auth_headers(token, wire_format))
             if response.status != 401:
                 break
-            if relogged or not self.settings.logs_on:
+            if relogged or not self.settings.logs_on or not self._relogon(generation):
                 message = self._error_text(response)
                 hint = ('the session_id is not (or no longer) valid' if not self.settings.logs_on
+                        else 'the logon session expired again after a new logon' if not relogged
                         else 'the new logon session was refused too')
                 detail = (' (%s)' % message) if message else ''
                 raise VeeamEmAuthError(self.redactor.redact(
                     '%s: EM answered HTTP %s: %s%s' % (what, _reason(401), hint, detail)), status=401)
-            self._relogon(generation)
             relogged = True
         if not 200 <= response.status < 300:
             raise self._api_error(response, what)
         return response
 
-    def _relogon(self, seen_generation: int) -> None:
-        """Log on again after a 401, once for all threads that saw the same expired token."""
-        with self._lock:
-            if self._token_generation != seen_generation:
-                return  # another thread already logged on again
-            old_session_id = self._logon_session_id
-        # A dedicated lock while logging on, so parallel pages wait for one new token.
+    def _relogon(self, seen_generation: int) -> bool:
+        """Log on again after a 401; False when the one allowed re-logon is used up.
+
+        Idle expiry (15 minutes) cannot recur within one continuous run, so a second expiry
+        means something else is wrong: one re-logon per client. Parallel pages that saw the same
+        expired token share that one logon and simply retry with the new token. The expired
+        logon session is not deleted: EM has already dropped it.
+        """
         with self._relogon_lock:
             with self._lock:
                 if self._token_generation != seen_generation:
-                    return
+                    return True  # another thread already logged on again
+                if self._relogons_left <= 0:
+                    return False
+                self._relogons_left -= 1
             self.counts['relogon'] += 1
             self.logon()
-        if old_session_id and old_session_id != self._logon_session_id:
-            # The old session is usually gone already (idle expiry); if it is not, this frees it.
-            url = '%s/logonSessions/%s' % (self.api_url, quote(old_session_id, safe=''))
-            try:
-                self._send('DELETE', url, 'logout of the expired session',
-                           self._auth_headers(self._token, 'json'), retries=0)
-            except VeeamEmError:
-                pass
+            return True
 
     def _send(self, method: str, url: str, what: str, headers: dict, body: bytes | None = None,
               retries: int | None = None) -> WireResponse:

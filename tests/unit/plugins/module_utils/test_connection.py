@@ -495,3 +495,16 @@ def test_pool_holds_at_least_the_requested_connections(em, rec):
     client.ensure_pool_size(12)
     adapter = client._session.get_adapter(em.host)  # pylint: disable=protected-access
     assert adapter._pool_maxsize >= 12  # pylint: disable=protected-access
+
+
+def test_only_one_new_logon_per_client(em, rec):
+    with pytest.raises(VeeamEmAuthError) as info:
+        with rec.client(settings_for(em)) as client:
+            client.get('/query', QUERY, 'query page 1')
+            em.expire_tokens()
+            client.get('/query', QUERY, 'query page 2')
+            em.expire_tokens()
+            client.get('/query', QUERY, 'query page 3')
+    assert str(info.value).startswith('query page 3: EM answered HTTP 401 Unauthorized: '
+                                      'the logon session expired again after a new logon')
+    assert em.counts['logon'] == 2
