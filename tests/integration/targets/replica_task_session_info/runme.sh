@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The module against the EM emulator over HTTPS with certificate verification:
+# every typed filter compared with answers computed from the emulator's dump (cases.py),
+# input errors that never reach the emulator, logons == logouts after every run (failing ones
+# included), the EXAMPLES as documented, the ad hoc command, and no password at -vvvv.
+set -eux
+
+# shellcheck source=../setup_emulator/emulator.sh
+source ../setup_emulator/emulator.sh
+# cs: string filters must match exactly their value (the data set has both web01 and WEB01).
+start_emulator --sessions 600 --seed 11 --string-compare cs
+
+PY="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/rtsi.XXXXXX")"
+
+"$PY" cases.py list "$EMU_DUMP" > "$WORK/cases.json"
+ansible-playbook cases.yml -e @"$EMU_VARS_FILE" -e cases_file="$WORK/cases.json" -e results_file="$WORK/results.json" "$@"
+"$PY" cases.py check "$EMU_DUMP" "$WORK/results.json"
+assert_no_leaked_sessions
+
+ansible-playbook failures.yml -e @"$EMU_VARS_FILE" "$@"
+assert_no_leaked_sessions
+
+# EXAMPLES exactly as documented (only the placeholder address and CA path replaced).
+ansible-doc --json veeam_em.query.replica_task_session_info > "$WORK/doc.json"
+"$PY" examples.py "$WORK/doc.json" > "$WORK/examples.yml"
+ansible-playbook "$WORK/examples.yml" -e @"$EMU_VARS_FILE" "$@"
+assert_no_leaked_sessions
+
+# Ad hoc, configured by VEEAM_EM_* environment variables only (exported by start_emulator).
+started="$("$PY" -c 'import time; print(time.time())')"
+ansible localhost -m veeam_em.query.replica_task_session_info -a 'result=Failed created_after=24h' > "$WORK/adhoc.json"
+ended="$("$PY" -c 'import time; print(time.time())')"
+"$PY" check_adhoc.py "$WORK/adhoc.json" "$EMU_DUMP" "$started" "$ended"
+
+# No password (nor its Basic-auth form) in the most verbose output.
+ansible localhost -vvvv -m veeam_em.query.replica_task_session_info -a 'result=Failed limit=1' > "$WORK/verbose.txt" 2>&1
+basic="$("$PY" -c 'import base64, os; print(base64.b64encode((os.environ["VEEAM_EM_USERNAME"] + ":" + os.environ["VEEAM_EM_PASSWORD"]).encode()).decode())')"
+if grep -F -e "$VEEAM_EM_PASSWORD" -e "$basic" "$WORK/verbose.txt"; then
+  echo "the password appeared in -vvvv output" >&2
+  exit 1
+fi
+grep -q '"changed": false' "$WORK/verbose.txt"
+
+emulator_stats
+assert_no_leaked_sessions
+rm -rf "$WORK"
