@@ -162,6 +162,7 @@ class EmClient:
         self.server_time: datetime.datetime | None = None
         self.counts: Counter = Counter()
         self._lock = threading.Lock()
+        self._counts_lock = threading.Lock()
         self._relogon_lock = threading.Lock()
         self._relogons_left = 1
         self._token: str | None = settings.session_id
@@ -170,6 +171,9 @@ class EmClient:
         self._logged_on = False
         self._pool_size = 0
         self._session = self._new_session()
+        # Resolved once: every request of the run uses the same TLS trust and proxies.
+        self._verify = self._resolve_verify()
+        self._proxies = self._resolve_proxies()
         self.ensure_pool_size(pool_size)
         if not settings.validate_certs:
             # The user turned verification off on purpose; urllib3 would otherwise print an
@@ -199,8 +203,12 @@ class EmClient:
             self._session.mount('http://', adapter)
             self._pool_size = size
 
-    @property
-    def _verify(self):
+    def _count(self, name: str) -> None:
+        # Page threads update the counters concurrently; Counter's += is not atomic.
+        with self._counts_lock:
+            self.counts[name] += 1
+
+    def _resolve_verify(self):
         if not self.settings.validate_certs:
             return False
         if self.settings.ca_path:
@@ -208,8 +216,7 @@ class EmClient:
         # Same CA bundle variables requests itself honours (trust_env is off, see above).
         return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
 
-    @property
-    def _proxies(self) -> dict:
+    def _resolve_proxies(self) -> dict:
         # Proxies from the environment, respecting no_proxy, but without trust_env's .netrc.
         return requests.utils.get_environ_proxies(self.base_url)
 
@@ -246,7 +253,7 @@ class EmClient:
             'Accept': ACCEPT['json'],
             'Content-Length': '0',
         }
-        self.counts['logon'] += 1
+        self._count('logon')
         response = self._send('POST', url, 'logon', headers, body=b'')
         if response.status == 401 or response.status == 403:
             message = self._error_text(response)
@@ -286,7 +293,7 @@ class EmClient:
             self.warn('cannot log out of EM: the logon response named no logon session id; '
                       'the EM session expires after 15 minutes idle')
             return
-        self.counts['logout'] += 1
+        self._count('logout')
         url = '%s/logonSessions/%s' % (self.api_url, quote(session_id, safe=''))
         try:
             # One retry at most: the run is over, and it may be ending because EM is unreachable.
@@ -320,7 +327,7 @@ class EmClient:
         if query:
             url += '?' + '&'.join('%s=%s' % (quote(str(k), safe=''), quote(str(v), safe=''))
                                   for k, v in query)
-        self.counts['get'] += 1
+        self._count('get')
         relogged = False
         while True:
             with self._lock:
@@ -356,7 +363,7 @@ class EmClient:
                 if self._relogons_left <= 0:
                     return False
                 self._relogons_left -= 1
-            self.counts['relogon'] += 1
+            self._count('relogon')
             self.logon()
             return True
 
@@ -368,7 +375,7 @@ class EmClient:
         max_retries = policy.retries if retries is None else retries
         attempt = 0
         while True:
-            self.counts['attempts'] += 1
+            self._count('attempts')
             try:
                 raw = self._session.request(
                     method, url, headers=headers, data=body, timeout=self.settings.timeout,
@@ -414,7 +421,7 @@ class EmClient:
             attempt += 1
 
     def _retry_pause(self, delay: float) -> None:
-        self.counts['retries'] += 1
+        self._count('retries')
         if delay > 0:
             self._sleep(delay)
 
