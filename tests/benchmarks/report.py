@@ -158,6 +158,23 @@ def render_profile(scenario: dict, summary: dict) -> list[str]:
     lines += ["- `%s` %.2f s" % (name, seconds) for name, seconds in profile["top_self"][:10]]
     lines.append("")
     lines += render_end_to_end(profile, summary)
+    lines += render_controller(profile.get("controller"))
+    return lines
+
+
+def render_controller(controller: dict | None) -> list[str]:
+    if not controller:
+        return []
+    lines = [
+        "The controller side, from one more module playbook run with ansible-playbook's main and worker "
+        "processes under cProfile (tests/benchmarks/profile_controller.py; cProfile inflates call-heavy "
+        "code, so read the seconds as proportions; profiled wall %.2f s):" % controller["wall_s"],
+        "",
+        "| step | cumulative seconds under cProfile |",
+        "|---|---:|",
+    ]
+    lines += ["| %s | %.2f |" % (step["step"], step["cumulative_s"]) for step in controller["steps"]]
+    lines.append("")
     return lines
 
 

@@ -213,7 +213,7 @@ def describe_run(run: dict) -> str:
 
 
 # -- a scenario ------------------------------------------------------------------------------------
-def run_profile(ws: Workspace, emu: Emulator, scenario: Scenario) -> dict:
+def run_profile(ws: Workspace, emu: Emulator, scenario: Scenario, vars_file: str) -> dict:
     report_path = os.path.join(ws.tmp, "profile-%s.json" % scenario.key)
     env = dict(ws.env, BENCH_EM_PASSWORD=emu.password)
     emu.reset()
@@ -229,7 +229,20 @@ def run_profile(ws: Workspace, emu: Emulator, scenario: Scenario) -> dict:
     profile["emulator_cpu_s"] = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
     counts, problem = request_counts.check(scenario.sessions, scenario.page_size, emu.stats())
     profile["requests"], profile["request_error"] = counts, problem
+    profile["controller"] = run_controller_profile(ws, emu, scenario, vars_file)
     return profile
+
+
+def run_controller_profile(ws: Workspace, emu: Emulator, scenario: Scenario, vars_file: str) -> dict:
+    """The module playbook once more, with ansible-playbook's main and worker processes profiled."""
+    report_path = os.path.join(ws.tmp, "controller-profile-%s.json" % scenario.key)
+    playbook = contender_command(ws, "module", emu, scenario, vars_file)[1:]
+    emu.reset()
+    env = dict(ws.env, BENCH_SHIM_LOG=os.path.join(ws.tmp, "controller-profile.shim"))
+    subprocess.run([sys.executable, os.path.join(HERE, "profile_controller.py"), "--report", report_path, "--"] + playbook,
+                   env=env, cwd=ws.tmp, check=True, stdout=subprocess.DEVNULL)
+    with open(report_path, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def run_scenario(ws: Workspace, scenario: Scenario, reps: int, warmup: int, profile: bool) -> dict:
@@ -255,7 +268,7 @@ def run_scenario(ws: Workspace, scenario: Scenario, reps: int, warmup: int, prof
         profile_result = None
         if profile and scenario.profile:
             log("  profiling the module in-process ...")
-            profile_result = run_profile(ws, emu, scenario)
+            profile_result = run_profile(ws, emu, scenario, vars_file)
             log("  profile: %.2f s wall, categories %s" % (profile_result["wall_s"], json.dumps(
                 {k: round(v, 2) for k, v in profile_result["wall_by_category"].items()})))
     return {
