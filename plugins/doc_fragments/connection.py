@@ -26,7 +26,7 @@ options:
   username:
     description:
       - User name for the logon, for example V(DOMAIN\\user) or V(user@domain).
-      - Required together with O(password), unless O(session_id) is used.
+      - Required together with O(password), unless O(session_id) is set.
       - If not set, the environment variable E(VEEAM_EM_USERNAME) is used.
     type: str
   password:
@@ -38,8 +38,8 @@ options:
     description:
       - An existing EM session token (the C(X-RestSvcSessionId) header value) to use instead of
         a logon. No logon and no logout happen; the session stays open for its owner to close.
-      - Mutually exclusive with O(username) and O(password), also when those come from environment
-        variables or variables.
+      - When set, O(username) and O(password) are not used, so credentials that come from
+        environment variables or inventory variables do not get in the way.
       - If not set, the environment variable E(VEEAM_EM_SESSION_ID) is used.
     type: str
   validate_certs:

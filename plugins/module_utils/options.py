@@ -74,9 +74,10 @@ QUERY_ARGSPEC = {
     "jmespath": {"type": "str"},
 }
 
-# A session_id replaces the logon entirely; credentials beside it would be silently ignored,
-# so the combination is refused instead (also when one side comes from the environment).
-MUTUALLY_EXCLUSIVE = [["session_id", "username"], ["session_id", "password"]]
+# session_id wins over username/password (no logon happens with it) instead of being mutually
+# exclusive with them: credentials often come from the environment (VEEAM_EM_USERNAME/PASSWORD,
+# AWX credential injection) or from inventory vars, and a task that hands over a session_id
+# must not fail because of them. ConnectionSettings.logs_on implements the same rule.
 REQUIRED_TOGETHER = [["username", "password"]]
 REQUIRED_ONE_OF = [["username", "session_id"]]
 
@@ -89,7 +90,6 @@ def argument_spec() -> dict:
 def argument_rules() -> dict:
     """Keyword arguments for ``AnsibleModule`` and ``ArgumentSpecValidator`` alike."""
     return {
-        "mutually_exclusive": [list(group) for group in MUTUALLY_EXCLUSIVE],
         "required_together": [list(group) for group in REQUIRED_TOGETHER],
         "required_one_of": [list(group) for group in REQUIRED_ONE_OF],
     }

@@ -164,7 +164,8 @@ def _module_failure(args, monkeypatch):
     {"sort_by": "Nonsense"},
     {"jmespath": "[?"},
     {"timeout": "soon"},
-    {"session_id": "tok"},
+    {"retries": -1},
+    {"wire_format": "yaml"},
     {"created_after": "1d", "created_before": "2d"},
     {"url": None},
 ])

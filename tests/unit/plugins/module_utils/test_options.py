@@ -57,13 +57,17 @@ def test_defaults():
     ({"username": "u", "password": "p"}, "missing required arguments: url"),
     ({"url": "em01", "username": "u"}, "parameters are required together: username, password"),
     ({"url": "em01"}, "one of the following is required: username, session_id"),
-    ({"url": "em01", "session_id": "t", "username": "u", "password": "p"}, "mutually exclusive: session_id|username"),
     ({"url": "em01", "session_id": "t", "sort_by": "creationtime"}, "sort_by"),
     ({"url": "em01", "session_id": "t", "limit": "many"}, "limit"),
 ])
 def test_rules(params, message):
     result = _validate(params)
     assert message in result.errors.msg
+
+
+def test_session_id_beside_credentials_is_accepted():
+    # session_id wins (no logon); credentials from the environment must not make it fail.
+    assert not _validate({"url": "em01", "session_id": "t", "username": "u", "password": "p"}).error_messages
 
 
 def test_session_id_alone_is_enough_and_alias_works():

@@ -128,7 +128,7 @@ def test_jmespath_result_only_when_asked(network):
     ({"jmespath": "[?foo=="}, ["'jmespath'"]),
     ({"sort_by": "Nonsense"}, ["sort_by", "Nonsense"]),
     ({"page_size": 0}, ["'page_size'"]),
-    ({"session_id": "abc"}, ["mutually exclusive", "session_id|username"]),
+    ({"retries": -1}, ["'retries'", "-1"]),
     ({"password": None, "url": "em01", "username": "svc"}, ["required together", "username, password"]),
 ])
 def test_bad_input_fails_before_any_request(network, args, words):
@@ -154,6 +154,21 @@ def test_missing_jmespath_only_matters_when_used(network, monkeypatch):
     assert not run_module(dict(CONNECTION)).failed
     outcome = run_module(dict(CONNECTION, jmespath="[]"))
     assert outcome.failed and "jmespath" in outcome.result["msg"]
+
+
+def test_session_id_wins_over_credentials(network, monkeypatch):
+    seen = []
+    real_client = network.client
+
+    def client(settings, warn=None):
+        seen.append(settings)
+        return real_client(settings, warn)
+
+    monkeypatch.setattr(facade, "EmClient", client)
+    monkeypatch.setenv("VEEAM_EM_USERNAME", "from-env")
+    monkeypatch.setenv("VEEAM_EM_PASSWORD", "from-env-pw")
+    assert not run_module({"url": "em01", "session_id": "token-123"}).failed
+    assert seen[0].session_id == "token-123" and not seen[0].logs_on
 
 
 def test_environment_supplies_the_connection(network, monkeypatch):
