@@ -129,7 +129,7 @@ def test_logout_ends_the_session(client, emu):
 def test_idle_sessions_expire_and_activity_slides_the_timeout(client, emu):
     emu.configure(idle_timeout=1.0)
     client.logon()
-    for _ in range(3):  # each request within the timeout keeps the session alive
+    for _attempt in range(3):  # each request within the timeout keeps the session alive
         time.sleep(0.5)
         assert client.request("GET", "/api/logonSessions").status == 200
     expired_before = emu.stats()["expired"]
