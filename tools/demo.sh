@@ -11,9 +11,12 @@
 #      every EM logon must have been matched by a logout
 #
 # Exits non-zero when any step fails or an EM session was left open, so CI can run it as a test.
-# Environment: VENV (venv to use, default .venv), DEMO_DIR (work dir, default .cache/demo).
+# Environment: VENV: use this existing venv as it is (e.g. CI's, or .venv313 for the ansible-core
+# 2.21 leg) instead of creating/updating .venv; DEMO_DIR: work dir (default .cache/demo).
 # Arguments are passed on to ansible-playbook (e.g. `tools/demo.sh -v`).
 set -euo pipefail
+# Read before lib.sh gives VENV its default.
+GIVEN_VENV="${VENV:-}"
 . "$(dirname "$0")/lib.sh"
 
 DEMO_DIR="${DEMO_DIR:-$CACHE/demo}"
@@ -27,8 +30,15 @@ START=$SECONDS
 step() { log "$* [$((SECONDS - START))s]"; }
 
 # --- 1. environment -------------------------------------------------------------------------
-step "environment: $VENV"
-ensure_venv "$VENV" "$(python311)" "$ANSIBLE_CORE_DEFAULT"
+if [ -n "$GIVEN_VENV" ]; then
+  # Never "fix" a venv we were handed: ensure_venv would rebuild one pinned to another
+  # ansible-core (e.g. .venv313) from scratch.
+  step "environment: $VENV (given, used as it is)"
+  [ -x "$VENV/bin/ansible-playbook" ] || die "VENV=$VENV has no bin/ansible-playbook"
+else
+  step "environment: $VENV"
+  ensure_venv "$VENV" "$(python311)" "$ANSIBLE_CORE_DEFAULT"
+fi
 PY="$VENV/bin/python"
 
 # --- 2. build and install the collection tarball ---------------------------------------------
