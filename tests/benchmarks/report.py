@@ -49,6 +49,8 @@ def summarize(scenario_result: dict) -> dict:
             "rss_mb_median": _mb(median([r["maxrss_kb"] for r in runs])),
             "module_rss_mb_max": _mb(max([r["module_rss_kb"] for r in runs if r.get("module_rss_kb")], default=None)),
             "module_wall_median": median([r.get("module_wall_s") for r in runs]),
+            "cpu_median": median([r.get("cpu_s") for r in runs]),
+            "emulator_cpu_median": median([r.get("emulator_cpu_s") for r in runs]),
             "requests": [dict(r) for r in sorted(requests)],
             "request_errors": sorted({r["request_error"] for r in runs if r.get("request_error")}),
         }
@@ -109,17 +111,20 @@ def render_scenario(scenario: dict) -> list[str]:
         "",
         "%d timed repetitions after %d warm-up, round robin across contenders (the starting contender "
         "rotates each repetition). Requests = logons / query requests / logouts seen by the emulator; "
-        "the minimum is 1 / %d / 1." % (scenario["reps"], scenario["warmup"], scenario["minimum_query"]),
+        "the minimum is 1 / %d / 1. CPU columns are medians of user+system time: the contender's "
+        "process tree, and the emulator process during the run." % (scenario["reps"], scenario["warmup"], scenario["minimum_query"]),
         "",
-        "| contender | median wall (s) | min - max (s) | vs reference | requests | peak RSS, largest process (MB) | module process peak RSS (MB) |",
-        "|---|---:|---:|---:|---|---:|---:|",
+        "| contender | median wall (s) | min - max (s) | vs reference | requests | client CPU (s) | emulator CPU (s) "
+        "| peak RSS, largest process (MB) | module process peak RSS (MB) |",
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|",
     ]
     reference = (summary.get("reference") or {}).get("wall_median")
     for key, stats in summary.items():
         ratio = stats["wall_median"] / reference if reference and stats["wall_median"] is not None else None
-        lines.append("| %s | %s | %s - %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s | %s - %s | %s | %s | %s | %s | %s | %s |" % (
             CONTENDERS[key].label, _fmt(stats["wall_median"]), _fmt(stats["wall_min"]), _fmt(stats["wall_max"]),
-            _fmt(ratio, "%.2fx"), _requests_cell(stats), _fmt(stats["rss_mb_median"], "%.0f"),
+            _fmt(ratio, "%.2fx"), _requests_cell(stats), _fmt(stats["cpu_median"]),
+            _fmt(stats["emulator_cpu_median"]), _fmt(stats["rss_mb_median"], "%.0f"),
             _fmt(stats["module_rss_mb_max"], "%.0f"),
         ))
     lines.append("")
@@ -193,7 +198,9 @@ def render_end_to_end(profile: dict, summary: dict) -> list[str]:
         ("ansible-playbook fixed cost (ping playbook minus its module process)", fixed),
         ("module process (AnsiballZ run, measured by the interpreter shim)", module_proc),
         ("controller: JSON decoding of the module's result (`_parse_returned_data`, timed separately)", decode),
-        ("controller: the rest (reading the result over the pipe, task result queue, register, templating the assert)", rest),
+        ("controller: the rest (reading the module's stdout, pickling the result to the main process, "
+         "its copies there - strip_internal_keys, module_response_deepcopy, the native-type copy for the "
+         "stdout callback - register, the assert)", rest),
     ]
     lines = [
         "End to end, the module playbook's median %.2f s splits into (medians of the timed runs):" % total,

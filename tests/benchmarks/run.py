@@ -181,6 +181,7 @@ def run_once(ws: Workspace, emu: Emulator, scenario: Scenario, key: str, vars_fi
     env = dict(ws.env, BENCH_EM_PASSWORD=emu.password, BENCH_SHIM_LOG=shim_log)
     command = contender_command(ws, key, emu, scenario, vars_file)
     emu.reset()
+    emulator_cpu_before = emulator_cpu_seconds(emu)
     subprocess.run(
         [sys.executable, os.path.join(HERE, "measure.py"), "--result", base + ".json",
          "--stdout", base + ".out", "--stderr", base + ".err", "--"] + command,
@@ -190,7 +191,11 @@ def run_once(ws: Workspace, emu: Emulator, scenario: Scenario, key: str, vars_fi
     if result["rc"] != 0:
         raise BenchError("%s failed (rc %s) in scenario %s.\n--- stdout (tail)\n%s\n--- stderr (tail)\n%s" % (
             contender.label, result["rc"], scenario.key, _tail(base + ".out"), _tail(base + ".err")))
+    emulator_cpu_after = emulator_cpu_seconds(emu)
     run = {"contender": key, "wall_s": result["wall_s"], "maxrss_kb": result["maxrss_kb"], "cpu_s": result["cpu_s"]}
+    if emulator_cpu_before is not None and emulator_cpu_after is not None:
+        # What serving this run cost the emulator (it shares the 2 cores with the client).
+        run["emulator_cpu_s"] = emulator_cpu_after - emulator_cpu_before
     if contender.exact_requests:
         counts, problem = request_counts.check(scenario.sessions, scenario.page_size, emu.stats())
         run["requests"] = counts
@@ -301,6 +306,8 @@ def parse_args(argv):
     parser.add_argument("--collections-root", help="use this collections dir instead of staging the work tree")
     parser.add_argument("--strict-targets", action="store_true", help="exit 1 when a performance target fails")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the run directory (logs of every run)")
+    parser.add_argument("--render-only", nargs="+", metavar="JSON",
+                        help="measure nothing: rewrite --output from saved raw results (scenarios of several files are joined)")
     args = parser.parse_args(argv)
     if args.reps is not None and args.reps < 1:
         parser.error("--reps must be at least 1, got %d" % args.reps)
@@ -316,8 +323,27 @@ def selected_scenarios(args) -> list[Scenario]:
     return list(pool)
 
 
+def render_only(args) -> int:
+    results = None
+    for path in args.render_only:
+        with open(path, encoding="utf-8") as handle:
+            loaded = json.load(handle)
+        if results is None:
+            results = loaded
+        else:
+            results["scenarios"] += loaded["scenarios"]
+            results["load_at_end"] = loaded.get("load_at_end")
+            results["elapsed_s"] = (results.get("elapsed_s") or 0) + (loaded.get("elapsed_s") or 0)
+    output = args.output or os.path.join(ROOT, "docs", "performance.md")
+    report.write(output, results)
+    log("wrote %s from %s" % (output, ", ".join(args.render_only)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.render_only:
+        return render_only(args)
     started = time.perf_counter()
     results = {"machine": machine.describe(ROOT), "scenarios": []}
     tmp = tempfile.mkdtemp(prefix="veeam-em-bench-")

@@ -49,7 +49,7 @@ class Scenario:
 
 FULL = (
     Scenario("latency", sessions=20_000, latency_ms=50, page_size=500,
-             contenders=("reference", "uri_loop", "module", "lookup")),
+             contenders=("reference", "uri_loop", "module", "lookup", "ping_baseline"), profile=True),
     # No uri loop here: 200 module runs of ~0.2 s each would take minutes per repetition and no
     # target involves it; the 20,000-session scenario already compares against it.
     Scenario("volume", sessions=100_000, latency_ms=0, page_size=500,
