@@ -43,6 +43,7 @@ class SessionStore:
     """Thread-safe registry of live logon sessions plus the logon counters."""
 
     EXPIRED = "expired"
+    EXPIRED_BY_FAULT = "expired_by_fault"  # --expire-token-after
     UNKNOWN = "unknown"
 
     def __init__(self, seed: int):
@@ -64,7 +65,7 @@ class SessionStore:
             self.counters["failed_logons"] += 1
 
     def authenticate(self, token: str | None, now: float, idle_timeout: float, max_requests: int):
-        """(session, None) when the token is valid, else (None, why) with why in expired/unknown/missing.
+        """(session, None) when the token is valid, else (None, why): missing, unknown, expired, expired_by_fault.
 
         A use refreshes the idle timer (sliding expiry); ``max_requests`` > 0 expires the session
         on its (max_requests + 1)-th authenticated request (the --expire-token-after fault).
@@ -76,10 +77,11 @@ class SessionStore:
             session = self._sessions.get(session_id) if session_id else None
             if session is None:
                 return None, self.UNKNOWN
-            if now - session.last_used > idle_timeout or (max_requests and session.requests >= max_requests):
+            idle = now - session.last_used > idle_timeout
+            if idle or (max_requests and session.requests >= max_requests):
                 del self._sessions[session.session_id]
                 self.counters["expired"] += 1
-                return None, self.EXPIRED
+                return None, self.EXPIRED if idle else self.EXPIRED_BY_FAULT
             session.last_used = now
             session.requests += 1
             return session, None

@@ -74,7 +74,9 @@ def dispatch(state, req, settings):
             session, why = state.sessions.authenticate(
                 token_of(req.headers), state.clock(), settings.idle_timeout, settings.expire_token_after)
             if session is None:
-                if why == state.sessions.EXPIRED:
+                if why == state.sessions.EXPIRED_BY_FAULT:
+                    state.stats.fault("expire_token")
+                if why in (state.sessions.EXPIRED, state.sessions.EXPIRED_BY_FAULT):
                     raise ApiError(401, "The logon session has expired. Log on again.")
                 if why == "missing":
                     raise ApiError(401, "Authorization header has been expected but not found: "
