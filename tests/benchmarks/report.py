@@ -210,6 +210,17 @@ def render_end_to_end(profile: dict, summary: dict) -> list[str]:
     ]
     lines += ["| %s | %.2f | %.0f %% |" % (name, seconds, 100.0 * seconds / total) for name, seconds in rows]
     lines.append("")
+    floor = (summary.get("result_floor") or {}).get("wall_median")
+    if floor is not None:
+        lines += [
+            "ansible-core's floor - the same playbook around a benchmark-only module that returns as many "
+            "synthetic sessions with no network and no parsing (playbooks/result_floor.yml) - takes %.2f s "
+            "(module process %s s), %.0f %% of the module playbook; what the engine adds on top (EM "
+            "requests, waiting for the emulator, parsing, normalization, summary) is the remaining %.2f s."
+            % (floor, _fmt((summary.get("result_floor") or {}).get("module_wall_median")),
+               100.0 * floor / total, total - floor),
+            "",
+        ]
     return lines
 
 

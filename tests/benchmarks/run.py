@@ -38,7 +38,12 @@ from launcher import Emulator  # noqa: E402
 from scenarios import CONTENDERS, FULL, QUICK, Scenario  # noqa: E402
 
 SEED = 7
-MODULE_SCRIPT = "AnsiballZ_replica_task_session_info.py"
+# The AnsiballZ file the interpreter shim sees for each contender that runs through it.
+SHIM_SCRIPTS = {
+    "module": "AnsiballZ_replica_task_session_info.py",
+    "ping_baseline": "AnsiballZ_ping.py",
+    "result_floor": "AnsiballZ_bench_result_floor.py",
+}
 
 
 class BenchError(RuntimeError):
@@ -201,7 +206,7 @@ def run_once(ws: Workspace, emu: Emulator, scenario: Scenario, key: str, vars_fi
         run["requests"] = counts
         run["request_error"] = problem
     if contender.shim:
-        script = MODULE_SCRIPT if key == "module" else "AnsiballZ_ping.py"
+        script = SHIM_SCRIPTS[key]
         run["module_wall_s"], run["module_rss_kb"] = read_shim_log(shim_log, script)
     return run
 

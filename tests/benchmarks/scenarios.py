@@ -31,6 +31,8 @@ CONTENDERS = {
         Contender("lookup", "(d) lookup replica_task_sessions", "playbook", "lookup.yml"),
         Contender("ping_baseline", "ansible-playbook with one ping task (fixed cost, not a contender)",
                   "playbook", "ping_baseline.yml", exact_requests=False, shim=True),
+        Contender("result_floor", "module returning N synthetic sessions, no network (ansible-core's floor)",
+                  "playbook", "result_floor.yml", exact_requests=False, shim=True),
     )
 }
 
@@ -49,11 +51,11 @@ class Scenario:
 
 FULL = (
     Scenario("latency", sessions=20_000, latency_ms=50, page_size=500,
-             contenders=("reference", "uri_loop", "module", "lookup", "ping_baseline"), profile=True),
+             contenders=("reference", "uri_loop", "module", "lookup", "ping_baseline", "result_floor"), profile=True),
     # No uri loop here: 200 module runs of ~0.2 s each would take minutes per repetition and no
     # target involves it; the 20,000-session scenario already compares against it.
     Scenario("volume", sessions=100_000, latency_ms=0, page_size=500,
-             contenders=("reference", "module", "lookup", "ping_baseline"), profile=True),
+             contenders=("reference", "module", "lookup", "ping_baseline", "result_floor"), profile=True),
 )
 
 # `--quick` (the `make test` gate): small, one repetition, and what is asserted is the request
