@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import email.utils
 import re
+import time
 
 TICKS_PER_SECOND = 10_000_000
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -39,7 +40,10 @@ def datetime_from_ticks(ticks: int) -> datetime.datetime:
 def format_dotnet(ticks: int) -> str:
     """``2025-11-03T21:00:26.19Z``: .NET XML DateTime text, trailing fraction zeros dropped."""
     seconds, fraction = divmod(ticks, TICKS_PER_SECOND)
-    base = (_EPOCH + datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+    # time.gmtime + %-formatting: several times faster than datetime.strftime, and this runs
+    # for every rendered session.
+    parts = time.gmtime(seconds)
+    base = "%04d-%02d-%02dT%02d:%02d:%02d" % parts[:6]
     if fraction:
         return "%s.%sZ" % (base, ("%07d" % fraction).rstrip("0"))
     return base + "Z"
