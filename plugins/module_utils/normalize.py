@@ -81,6 +81,34 @@ class SessionNormalizer:
         self.parent_urn_prefix = 'urn:veeam:%s:' % query_type.parent_urn_kind
         self.backup_server_type = query_type.backup_server_reference_type
         self.time_element = query_type.entity_time_element
+        # Values repeated across sessions (state, result, job session, server) are kept once:
+        # 100k sessions share a few hundred of them, and the parser made a new string for each
+        # occurrence. The derived values (job name, server UID) are computed once per distinct
+        # input too. Thread-safe: dict.setdefault and item assignment are atomic.
+        self._shared: dict = {}
+        self._job_names: dict = {}
+        self._server_uids: dict = {}
+
+    def _share(self, value):
+        return value if value is None else self._shared.setdefault(value, value)
+
+    def _job_name(self, job_session_name: str | None) -> str | None:
+        if job_session_name is None:
+            return None
+        job_name = self._job_names.get(job_session_name)
+        if job_name is None:
+            # Job names may contain '@'; the timestamp suffix follows the LAST one.
+            job_name = job_session_name.rpartition('@')[0] if '@' in job_session_name else job_session_name
+            self._job_names[job_session_name] = job_name = self._share(job_name)
+        return job_name
+
+    def _server_uid(self, href) -> str | None:
+        if not href:
+            return None
+        uid = self._server_uids.get(href)
+        if uid is None:
+            uid = self._server_uids[href] = 'urn:veeam:BackupServer:' + _guid_from_href(href)
+        return uid
 
     def __call__(self, entity: dict) -> dict:
         uid = entity.get('UID')
@@ -98,22 +126,16 @@ class SessionNormalizer:
                 continue
             link_type = link.get('Type')
             if link_type == self.parent_reference_type and job_session_name is None:
-                job_session_name = _text(link.get('Name'))
+                job_session_name = self._share(_text(link.get('Name')))
                 job_session_href = link.get('Href')
             elif link_type == self.backup_server_type and backup_server_name is None:
-                backup_server_name = _text(link.get('Name'))
-                href = link.get('Href')
-                if href:
-                    backup_server_uid = 'urn:veeam:BackupServer:' + _guid_from_href(href)
+                backup_server_name = self._share(_text(link.get('Name')))
+                backup_server_uid = self._server_uid(link.get('Href'))
 
         job_session_uid = _text(entity.get('JobSessionUid'))
         if not job_session_uid and job_session_href:
             job_session_uid = self.parent_urn_prefix + _guid_from_href(job_session_href)
-        if job_session_name is not None and '@' in job_session_name:
-            # Job names may contain '@'; the timestamp suffix follows the LAST one.
-            job_name = job_session_name.rpartition('@')[0]
-        else:
-            job_name = job_session_name
+        job_session_uid = self._share(job_session_uid)
 
         created = entity.get(self.time_element)
         if not created:
@@ -138,16 +160,16 @@ class SessionNormalizer:
             'id': uid.rpartition(':')[2],
             'name': name,
             'vm_name': vm_name,
-            'state': _text(entity.get('State')),
-            'result': _text(entity.get('Result')),
-            'reason': _text(entity.get('Reason')) or '',
+            'state': self._share(_text(entity.get('State'))),
+            'result': self._share(_text(entity.get('Result'))),
+            'reason': self._share(_text(entity.get('Reason')) or ''),
             'creation_time': creation_time,
             'end_time': end_time,
             'duration_seconds': duration,
             'total_size': _total_size(entity.get('TotalSize'), uid),
             'job_session_uid': job_session_uid,
             'job_session_name': job_session_name,
-            'job_name': job_name,
+            'job_name': self._job_name(job_session_name),
             'backup_server_name': backup_server_name,
             'backup_server_uid': backup_server_uid,
             'href': _href(entity.get('Href')),
