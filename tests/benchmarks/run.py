@@ -307,7 +307,7 @@ def parse_args(argv):
     parser.add_argument("--no-profile", action="store_true", help="skip the in-process module profile")
     parser.add_argument("--output", help="performance page to rewrite (default: docs/performance.md; "
                         "--quick writes none unless given)")
-    parser.add_argument("--json", help="raw results (default: .cache/bench/last-run.json)")
+    parser.add_argument("--json", help="raw results (default: .cache/bench/last-run.json; none with --quick)")
     parser.add_argument("--collections-root", help="use this collections dir instead of staging the work tree")
     parser.add_argument("--strict-targets", action="store_true", help="exit 1 when a performance target fails")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the run directory (logs of every run)")
@@ -403,11 +403,14 @@ def shared_machine_note(results: dict) -> str:
 
 
 def save(args, results: dict) -> None:
-    json_path = args.json or os.path.join(ROOT, ".cache", "bench", "quick-run.json" if args.quick else "last-run.json")
-    os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
-    with open(json_path, "w", encoding="utf-8") as handle:
-        json.dump(results, handle, indent=1)
-    log("raw results: %s" % json_path)
+    # --quick writes nothing unless asked: tools/test.sh runs it inside the staged copy that its
+    # other gates (sanity, build) also read.
+    json_path = args.json or (None if args.quick else os.path.join(ROOT, ".cache", "bench", "last-run.json"))
+    if json_path:
+        os.makedirs(os.path.dirname(os.path.abspath(json_path)), exist_ok=True)
+        with open(json_path, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=1)
+        log("raw results: %s" % json_path)
     output = args.output or (None if args.quick else os.path.join(ROOT, "docs", "performance.md"))
     if output:
         report.write(output, results)
