@@ -54,7 +54,11 @@ def run_playbook(argv: list[str], out_dir: str) -> int:
             return original_run(self)
         finally:
             profile.disable()
-            profile.dump_stats(os.path.join(out_dir, "worker-%d.prof" % os.getpid()))
+            # Write then rename: the main process may already be summarizing while a worker
+            # that it did not wait for is still dumping; it must never read half a file.
+            partial = os.path.join(out_dir, "worker-%d.partial" % os.getpid())
+            profile.dump_stats(partial)
+            os.replace(partial, partial[:-len(".partial")] + ".prof")
 
     worker.WorkerProcess.run = profiled_run
     from ansible.cli.playbook import main as playbook_main
@@ -73,6 +77,10 @@ def run_playbook(argv: list[str], out_dir: str) -> int:
 
 
 def summarize(out_dir: str) -> dict:
+    # Give workers that were not waited for a moment to finish writing their profiles.
+    deadline = time.monotonic() + 10
+    while glob.glob(os.path.join(out_dir, "*.partial")) and time.monotonic() < deadline:
+        time.sleep(0.1)
     files = sorted(glob.glob(os.path.join(out_dir, "*.prof")))
     stats = pstats.Stats(files[0])
     for path in files[1:]:

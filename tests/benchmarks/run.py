@@ -304,6 +304,7 @@ def parse_args(argv):
                         help="run only these scenarios (repeatable)")
     parser.add_argument("--reps", type=int, help="timed repetitions per contender (default: per scenario, 5)")
     parser.add_argument("--warmup", type=int, help="untimed runs per contender first (default: per scenario, 1)")
+    parser.add_argument("--sessions", type=int, help="override the scenarios' session count (for trying things out)")
     parser.add_argument("--no-profile", action="store_true", help="skip the in-process module profile")
     parser.add_argument("--output", help="performance page to rewrite (default: docs/performance.md; "
                         "--quick writes none unless given)")
@@ -316,6 +317,8 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     if args.reps is not None and args.reps < 1:
         parser.error("--reps must be at least 1, got %d" % args.reps)
+    if args.sessions is not None and args.sessions < 0:
+        parser.error("--sessions must be 0 or more, got %d" % args.sessions)
     if args.warmup is not None and args.warmup < 0:
         parser.error("--warmup must be 0 or more, got %d" % args.warmup)
     return args
@@ -325,6 +328,8 @@ def selected_scenarios(args) -> list[Scenario]:
     pool = QUICK if args.quick else FULL
     if args.scenario:
         pool = [s for s in FULL + QUICK if s.key in args.scenario]
+    if args.sessions is not None:
+        pool = [dataclasses.replace(s, sessions=args.sessions) for s in pool]
     return list(pool)
 
 
@@ -411,7 +416,9 @@ def save(args, results: dict) -> None:
         with open(json_path, "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=1)
         log("raw results: %s" % json_path)
-    output = args.output or (None if args.quick else os.path.join(ROOT, "docs", "performance.md"))
+    # Trial runs (--quick, --sessions) never overwrite the published page unless told to.
+    output = args.output or (None if args.quick or args.sessions is not None
+                             else os.path.join(ROOT, "docs", "performance.md"))
     if output:
         report.write(output, results)
         log("wrote %s" % output)
