@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""EM logon session and HTTP transport: ``EmClient``.
+"""The EM logon session: ``EmClient`` (HTTP itself is in ``http_transport``).
 
 Usage (what the module and the lookup do)::
 
@@ -33,26 +33,26 @@ from __future__ import annotations
 
 import base64
 import datetime
-import os
-import re
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from http.client import responses as http_reasons
-from http.cookiejar import DefaultCookiePolicy
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
 from ansible_collections.veeam_em.query.plugins.module_utils.connection_settings import ConnectionSettings
-from ansible_collections.veeam_em.query.plugins.module_utils.deps import HAS_REQUESTS, HTTPAdapter, requests
+from ansible_collections.veeam_em.query.plugins.module_utils.deps import HAS_REQUESTS
 from ansible_collections.veeam_em.query.plugins.module_utils.errors import (
     VeeamEmApiError,
     VeeamEmAuthError,
     VeeamEmError,
     VeeamEmResponseError,
-    VeeamEmTransportError,
+)
+from ansible_collections.veeam_em.query.plugins.module_utils.http_transport import (
+    DEFAULT_POOL_SIZE,
+    HttpTransport,
+    WireResponse,
 )
 from ansible_collections.veeam_em.query.plugins.module_utils.redact import Redactor
 from ansible_collections.veeam_em.query.plugins.module_utils.retry_policy import RetryPolicy
@@ -67,32 +67,6 @@ from ansible_collections.veeam_em.query.plugins.module_utils.wire_format import 
 __all__ = ['ConnectionSettings', 'EmClient', 'WireResponse', 'normalize_base_url']
 
 TOKEN_HEADER = 'X-RestSvcSessionId'
-DEFAULT_POOL_SIZE = 8
-_OBJECT_REPR = re.compile(r'<[^<>]*object at 0x[0-9a-fA-F]+>:?\s*')
-
-
-@dataclass
-class WireResponse:
-    """A fully read HTTP response (the body is read inside the retry loop, so a body cut off
-    mid-transfer is retried like any other transport failure)."""
-
-    status: int
-    headers: dict
-    body: bytes
-    content_type: str | None
-    url: str
-    attempts: int = 1
-
-
-class _NoCookies(DefaultCookiePolicy):
-    """Refuse every cookie: EM's ``Set-Cookie: X-RestSvcSessionId=...`` must never be stored,
-    because EM prefers a cookie over the header (em-api.md §8 quirk 8)."""
-
-    def set_ok(self, cookie, request):
-        return False
-
-    def return_ok(self, cookie, request):
-        return False
 
 
 def _basic_authorization(username: str, password: str) -> str:
@@ -107,28 +81,6 @@ def _basic_authorization(username: str, password: str) -> str:
 
 def _reason(status: int) -> str:
     return '%d %s' % (status, http_reasons.get(status, '')) if status in http_reasons else str(status)
-
-
-def describe_exception(exc: BaseException) -> str:
-    """The innermost, human-readable cause of a requests/urllib3 exception."""
-    cause = exc
-    for _depth in range(5):
-        inner = getattr(cause, 'reason', None)
-        if isinstance(inner, BaseException):
-            cause = inner
-            continue
-        if cause.args and isinstance(cause.args[0], BaseException):
-            cause = cause.args[0]
-            continue
-        break
-    text = _OBJECT_REPR.sub('', str(cause)).strip() or type(cause).__name__
-    return text if len(text) <= 300 else text[:300] + '...'
-
-
-def _is_certificate_failure(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return 'certificate verify failed' in text or 'certificate_verify_failed' in text \
-        or "hostname mismatch" in text or "doesn't match" in text
 
 
 class EmClient:
@@ -153,7 +105,6 @@ class EmClient:
         self.base_url = settings.base_url
         self.api_url = self.base_url + '/api'
         self._warn = warn or (lambda message: None)
-        self._sleep = sleep
         self.retry_policy = retry_policy or RetryPolicy(retries=settings.retries)
         self.redactor = Redactor()
         self.redactor.add(settings.session_id)
@@ -169,56 +120,23 @@ class EmClient:
         self._token_generation = 0
         self._logon_session_id: str | None = None
         self._logged_on = False
-        self._pool_size = 0
-        self._session = self._new_session()
-        # Resolved once: every request of the run uses the same TLS trust and proxies.
-        self._verify = self._resolve_verify()
-        self._proxies = self._resolve_proxies()
-        self.ensure_pool_size(pool_size)
-        if not settings.validate_certs:
-            # The user turned verification off on purpose; urllib3 would otherwise print an
-            # InsecureRequestWarning for every page on the console.
-            requests.packages.urllib3.disable_warnings(requests.packages.urllib3.exceptions.InsecureRequestWarning)
+        self.transport = HttpTransport(settings, self.retry_policy, self.redactor.redact, sleep,
+                                       self._count, pool_size)
+        self._send = self.transport.send
         if urlsplit(self.base_url).scheme == 'http' and (settings.password or settings.session_id):
             self.warn('url %s uses http://: the password and the EM session token are sent in '
                       'cleartext; use https://' % self.base_url)
 
     # -- set-up --------------------------------------------------------------------------------
 
-    def _new_session(self):
-        session = requests.Session()
-        # No .netrc credentials, no environment CA/proxy magic except what _verify/_proxies
-        # pick deliberately (trust_env would also read ~/.netrc and add Basic auth to queries).
-        session.trust_env = False
-        session.cookies.set_policy(_NoCookies())
-        return session
-
     def ensure_pool_size(self, size: int) -> None:
-        """Make the connection pool hold at least ``size`` keep-alive connections."""
-        with self._lock:
-            if size <= self._pool_size:
-                return
-            adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, size), max_retries=0)
-            self._session.mount('https://', adapter)
-            self._session.mount('http://', adapter)
-            self._pool_size = size
+        """Make the connection pool keep at least ``size`` connections (parallel pages)."""
+        self.transport.ensure_pool_size(size)
 
     def _count(self, name: str) -> None:
         # Page threads update the counters concurrently; Counter's += is not atomic.
         with self._counts_lock:
             self.counts[name] += 1
-
-    def _resolve_verify(self):
-        if not self.settings.validate_certs:
-            return False
-        if self.settings.ca_path:
-            return self.settings.ca_path
-        # Same CA bundle variables requests itself honours (trust_env is off, see above).
-        return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
-
-    def _resolve_proxies(self) -> dict:
-        # Proxies from the environment, respecting no_proxy, but without trust_env's .netrc.
-        return requests.utils.get_environ_proxies(self.base_url)
 
     def warn(self, message: str) -> None:
         self._warn(self.redactor.redact(message))
@@ -230,7 +148,7 @@ class EmClient:
             if self.settings.logs_on:
                 self.logon()
         except BaseException:
-            self._session.close()
+            self.transport.close()
             raise
         return self
 
@@ -239,7 +157,7 @@ class EmClient:
             if self._logged_on:
                 self.logout()
         finally:
-            self._session.close()
+            self.transport.close()
         return False
 
     # -- logon / logout ------------------------------------------------------------------------
@@ -366,64 +284,6 @@ class EmClient:
             self._count('relogon')
             self.logon()
             return True
-
-    def _send(self, method: str, url: str, what: str, headers: dict, body: bytes | None = None,
-              retries: int | None = None) -> WireResponse:
-        """One request with retries; the body is read inside the loop. Never raises requests'
-        own exceptions (their text can hold URLs and headers) - only redacted VeeamEm errors."""
-        policy = self.retry_policy
-        max_retries = policy.retries if retries is None else retries
-        attempt = 0
-        while True:
-            self._count('attempts')
-            try:
-                raw = self._session.request(
-                    method, url, headers=headers, data=body, timeout=self.settings.timeout,
-                    verify=self._verify, proxies=self._proxies, allow_redirects=False)
-                try:
-                    content = raw.content
-                finally:
-                    raw.close()
-            except requests.exceptions.SSLError as exc:
-                if _is_certificate_failure(exc):
-                    raise VeeamEmTransportError(self.redactor.redact(
-                        '%s: TLS certificate verification failed for %s (%s). EM uses a self-signed '
-                        'certificate unless one was installed: set ca_path to the CA bundle (file or '
-                        'directory) that issued the EM certificate, or set validate_certs to false '
-                        'to skip verification (insecure)'
-                        % (what, self.base_url, describe_exception(exc)))) from None
-                failure = exc
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                    requests.exceptions.ChunkedEncodingError) as exc:
-                # Includes resets, refused connections, read timeouts and bodies cut short.
-                failure = exc
-            except requests.exceptions.RequestException as exc:
-                raise VeeamEmTransportError(self.redactor.redact(
-                    '%s: request to %s failed: %s' % (what, self.base_url, describe_exception(exc)))) from None
-            else:
-                response = WireResponse(status=raw.status_code, headers=raw.headers, body=content,
-                                        content_type=raw.headers.get('Content-Type'), url=url,
-                                        attempts=attempt + 1)
-                if policy.is_retryable_status(response.status) and attempt < max_retries:
-                    self._retry_pause(policy.delay(attempt, response.headers.get('Retry-After')))
-                    attempt += 1
-                    continue
-                return response
-            if attempt >= max_retries:
-                timed_out = isinstance(failure, requests.exceptions.Timeout)
-                raise VeeamEmTransportError(self.redactor.redact(
-                    '%s: %s %s after %d attempt%s: %s' % (
-                        what,
-                        'no answer within the timeout of %gs from' % self.settings.timeout if timed_out
-                        else 'cannot reach', self.base_url, attempt + 1, '' if attempt == 0 else 's',
-                        describe_exception(failure)))) from None
-            self._retry_pause(policy.delay(attempt))
-            attempt += 1
-
-    def _retry_pause(self, delay: float) -> None:
-        self._count('retries')
-        if delay > 0:
-            self._sleep(delay)
 
     # -- errors --------------------------------------------------------------------------------
 

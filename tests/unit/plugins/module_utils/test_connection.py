@@ -326,7 +326,7 @@ class ResettingAdapter(HTTPAdapter):
 
 def test_connection_reset_is_retried(em, rec):
     client = rec.client(settings_for(em))
-    client._session.mount('http://', ResettingAdapter(2))  # pylint: disable=protected-access
+    client.transport.session.mount('http://', ResettingAdapter(2))  # pylint: disable=protected-access
     with client:
         assert client.get('/query', QUERY, 'query page 1').status == 200
     assert rec.sleeps == [0.5, 1.0]
@@ -493,7 +493,7 @@ def test_session_id_alone_is_enough():
 def test_pool_holds_at_least_the_requested_connections(em, rec):
     client = rec.client(settings_for(em))
     client.ensure_pool_size(12)
-    adapter = client._session.get_adapter(em.host)  # pylint: disable=protected-access
+    adapter = client.transport.session.get_adapter(em.host)  # pylint: disable=protected-access
     assert adapter._pool_maxsize >= 12  # pylint: disable=protected-access
 
 
