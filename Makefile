@@ -1,6 +1,6 @@
 # Entry points. Each target sets up what it needs itself (venvs under .venv*, caches under .cache).
 # The logic lives in tools/*.sh so it can be read and run without make.
-.PHONY: help venv demo test units sanity integration lint docs bench clean
+.PHONY: help venv demo test units sanity integration lint docs bench clean py313 package gates
 
 help:
 	@echo "make demo         set up everything and run the collection against the bundled EM emulator"
@@ -11,6 +11,9 @@ help:
 	@echo "make lint         ansible-lint, antsibull-docs lint, antsibull-changelog lint"
 	@echo "make docs         build the HTML documentation offline into docs/build/html"
 	@echo "make bench        run the benchmarks and rewrite docs/performance.md"
+	@echo "make py313        sanity, units, integration on ansible-core 2.21 / Python 3.13"
+	@echo "make package      build the collection tarball (+ galaxy-importer) and the EE build context"
+	@echo "make gates        list every gate; run one with tools/test.sh GATE"
 
 venv:
 	tools/venv.sh
@@ -32,6 +35,15 @@ integration:
 
 lint:
 	tools/test.sh lint
+
+py313:
+	tools/test.sh py313
+
+package:
+	tools/test.sh package
+
+gates:
+	@tools/test.sh --list
 
 docs:
 	tools/docs.sh
