@@ -86,6 +86,9 @@ class Emulator:
         self._own_dir = state_dir is None
         self.dir = state_dir or tempfile.mkdtemp(prefix="em-launcher-")
         self.daemon = daemon
+        if not daemon and "--exit-with-parent" not in self.flags:
+            # Tied to this process: if it dies without stop(), the emulator follows.
+            self.flags.append("--exit-with-parent")
         self.username = _flag_value(self.flags, "--username", DEFAULT_USERNAME)
         self.password = _flag_value(self.flags, "--password", DEFAULT_PASSWORD)
         self.url = ""

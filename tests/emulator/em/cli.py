@@ -11,6 +11,8 @@ import signal
 import ssl
 import sys
 import tempfile
+import threading
+import time
 
 from . import dump
 from . import settings as settings_mod
@@ -64,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dump-json", help="write the data set to this file before serving")
     parser.add_argument("--no-serve", action="store_true", help="with --dump-json: write the dump and exit")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument("--exit-with-parent", action="store_true",
+                        help="stop (as on SIGTERM) when the process that started the emulator goes away")
     defaults = settings_mod.Settings()
     for name, text in _SETTING_HELP.items():
         default = getattr(defaults, name)
@@ -95,6 +99,22 @@ def _terminate(signum, frame):
     raise KeyboardInterrupt("signal %d" % signum)
 
 
+def _watch_parent() -> None:
+    """Stop when the parent process ends (we get re-parented), like a SIGTERM would.
+
+    Why: a test process that dies, or that exits without cleanup (ansible-test runs every unit
+    test in a fork that ends with os._exit), must not leave emulators running forever.
+    """
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(argv=None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -115,6 +135,8 @@ def main(argv=None) -> int:
         return 0
     workdir = tempfile.mkdtemp(prefix="em-emulator-")
     signal.signal(signal.SIGTERM, _terminate)
+    if args.exit_with_parent:
+        _watch_parent()
     try:
         return _serve(args, dataset, settings, workdir)
     except CertificateError as exc:

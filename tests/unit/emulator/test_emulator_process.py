@@ -10,6 +10,7 @@ import ssl
 import subprocess
 import sys
 import textwrap
+import time
 
 import pytest
 
@@ -141,3 +142,22 @@ def test_shell_start_stop_writes_env_vars_and_dump(tmp_path):
                               capture_output=True, text=True, timeout=60, check=False)
     assert stop.returncode == 0 and '"logons": 0' in stop.stdout
     assert not (state / "pid").exists()
+
+
+def test_emulator_stops_when_its_parent_dies_without_cleanup():
+    # What ansible-test's forked tests do: start an emulator, then os._exit() with no teardown.
+    script = textwrap.dedent("""
+        import os, sys
+        sys.path.insert(0, os.path.dirname(sys.argv[1]))
+        from launcher import Emulator
+        emu = Emulator(sessions=20).start()
+        print(emu.process.pid, flush=True)
+        os._exit(0)
+    """)
+    result = subprocess.run([sys.executable, "-c", script, launcher.__file__], capture_output=True, text=True,
+                            timeout=60, check=True)
+    pid = int(result.stdout.strip())
+    deadline = time.monotonic() + 15
+    while launcher._alive(pid) and time.monotonic() < deadline:  # pylint: disable=protected-access
+        time.sleep(0.1)
+    assert not launcher._alive(pid)  # pylint: disable=protected-access
