@@ -233,10 +233,13 @@ request:
   type: dict
   contains:
     filter:
-      description: The EM filter expression sent (URL-decoded); V(null) without filter options.
+      description:
+        - The EM filter expression sent (URL-decoded) - the compiled filter options in parentheses, ANDed
+          with the upper time bound that keeps the pages consistent while EM creates new sessions
+          (only that bound when no filter option is set).
       type: str
       returned: always
-      sample: (Result==Warning,Result==Failed);CreationTime>="2026-11-27T21:00:00Z"
+      sample: ((Result==Warning,Result==Failed);CreationTime>="2026-11-27T21:00:00Z");CreationTime<"2026-11-28T21:00:00Z"
     pages:
       description: Number of result pages fetched.
       type: int
