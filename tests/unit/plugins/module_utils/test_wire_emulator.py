@@ -10,6 +10,7 @@ written by the emulator's own data generator, not by the code under test.
 from __future__ import annotations
 
 import datetime
+import json
 import math
 from decimal import Decimal
 
@@ -106,6 +107,18 @@ def assert_no_leaks(emu, logons=1):
     assert stats['active_sessions'] == 0
     assert stats['logons'] == logons == stats['logouts'] + stats['expired']
     return stats
+
+
+def test_result_equals_the_dump_json_file_of_a_fresh_emulator(tmp_path):
+    dump_file = tmp_path / 'dump.json'
+    with Emulator(sessions=600, seed=23, dump_json=str(dump_file)) as fresh:
+        result, _warnings = run(fresh, page_size=64)
+        stats = fresh.stats()
+    dumped = json.loads(dump_file.read_text(encoding='utf-8'))
+    assert result.sessions == [expected_normalized(s) for s in expected_sessions(dumped['sessions'], result.time_bound)]
+    assert len(result.sessions) == len(dumped['sessions']) == 600
+    assert stats['logons'] == stats['logouts'] == 1 and stats['active_sessions'] == 0
+    assert stats['query_requests'] == math.ceil(600 / 64)
 
 
 @pytest.mark.parametrize('wire_format', ['json', 'xml'])
