@@ -137,3 +137,19 @@ def module_task(name: str, args: dict, register: str = "result", **extra) -> dic
     task = {"name": name, MODULE: args, "register": register, "ignore_errors": True}
     task.update(extra)
     return task
+
+
+def crash_of(result: dict) -> str | None:
+    """Why ``result`` looks like a crash rather than a deliberate, clean failure; None if clean.
+
+    With tracebacks shown (conftest sets ANSIBLE_DISPLAY_TRACEBACK=error), ansible-core 2.19
+    records the handled exception of a deliberate ``fail_json`` too: that traceback names the
+    ``VeeamEm*`` error the engine raised on purpose. A crash names only other exception types
+    (MemoryError, AttributeError, ...), fails while handling an error, or leaves ``module_stderr``.
+    """
+    if "module_stderr" in result:
+        return "module_stderr: %s" % str(result["module_stderr"])[-500:]
+    exception = str(result.get("exception", ""))
+    if "Traceback" in exception and ("VeeamEm" not in exception or "During handling" in exception):
+        return "traceback: %s" % exception[-800:]
+    return None

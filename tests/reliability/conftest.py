@@ -86,6 +86,9 @@ def ansible_env(collections_root: Path, tmp_path_factory) -> dict:
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_DEPRECATION_WARNINGS": "False",
+        # ansible-core 2.19+ hides a crashed module's traceback unless asked; with it shown, a
+        # crash is visible as "Traceback" in the result's ``exception`` (older cores ignore this).
+        "ANSIBLE_DISPLAY_TRACEBACK": "error",
         "ANSIBLE_CALLBACK_PLUGINS": str(HERE / "callback_plugins"),
         "ANSIBLE_CALLBACKS_ENABLED": "result_recorder",
         # The emulators live on 127.0.0.1 only; a proxy from the environment must not see them.
