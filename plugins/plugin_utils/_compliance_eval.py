@@ -63,7 +63,11 @@ def evaluate(data, rpo, vms=None, now=None, accept=DEFAULT_ACCEPT, at_risk_ratio
     accepted = string_list(accept, "accept", PLUGIN, choices=RESULT_CHOICES)
     if not accepted:
         raise AnsibleFilterError("%s: invalid value for 'accept': at least one result is needed (got [])" % PLUGIN)
-    wanted = None if vms is None else string_list(vms, "vms", PLUGIN)
+    # An empty list means "every VM seen", like omitting it: a role default of [] then works on
+    # every ansible-core version (2.17 renders a templated None as '').
+    wanted = None
+    if vms is not None:
+        wanted = string_list(vms, "vms", PLUGIN) or None
     ratio = _ratio(at_risk_ratio)
 
     histories = _histories(session_list(data, PLUGIN), at, set(accepted), wanted)

@@ -227,6 +227,12 @@ class TestVmSelectionAndNames:
         assert verdict["summary"]["never_replicated_count"] == 2
         assert verdict["summary"]["session_count"] == 1
 
+    def test_an_empty_vms_list_means_every_vm_seen(self):
+        sessions = [make_session("web01", "2026-11-29T10:00:00Z"), make_session("db01", "2026-11-27T10:00:00Z")]
+        for vms in ([], None):
+            verdict = replica_compliance(sessions, "24h", now=NOW, vms=vms)
+            assert set(by_vm(verdict)) == {"web01", "db01"}
+
     def test_lists_are_ordered_case_insensitively_then_exactly(self):
         names = ["b", "WEB01", "a", "web01", "Web01", "ä"]
         sessions = [make_session(name, "2026-11-29T10:00:00Z") for name in names]
