@@ -192,6 +192,8 @@ def _cli_start(args) -> int:
     if flags and flags[0] == "--":
         flags = flags[1:]
     flags += ["--dump-json", os.path.join(state_dir, "dump.json")]
+    if args.watch_pid:
+        flags += ["--exit-with-pid", str(args.watch_pid)]
     emu = Emulator(*flags, sessions=None, seed=None, tls=not args.no_tls, state_dir=state_dir, daemon=True,
                    python=args.python)
     emu.start()
@@ -299,6 +301,8 @@ def main(argv=None) -> int:
     start.add_argument("--state-dir", required=True)
     start.add_argument("--no-tls", action="store_true", help="plain HTTP (default: HTTPS)")
     start.add_argument("--python", default=None, help="interpreter for the emulator (default: this one)")
+    start.add_argument("--watch-pid", type=int, default=None,
+                       help="the emulator stops by itself when this process ends (e.g. the calling shell)")
     start.add_argument("flags", nargs=argparse.REMAINDER, help="-- followed by emulator flags")
     for name, text in (("stop", "print final stats JSON and stop the emulator"),
                        ("stats", "print the stats JSON"),

@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     parser.add_argument("--exit-with-parent", action="store_true",
                         help="stop (as on SIGTERM) when the process that started the emulator goes away")
+    parser.add_argument("--exit-with-pid", type=int, default=None,
+                        help="stop (as on SIGTERM) when the process with this id goes away")
     defaults = settings_mod.Settings()
     for name, text in _SETTING_HELP.items():
         default = getattr(defaults, name)
@@ -99,20 +101,38 @@ def _terminate(signum, frame):
     raise KeyboardInterrupt("signal %d" % signum)
 
 
-def _watch_parent() -> None:
-    """Stop when the parent process ends (we get re-parented), like a SIGTERM would.
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open("/proc/%d/stat" % pid, encoding="ascii", errors="replace") as handle:
+            return handle.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
+def _watch(parent: bool, pid: int | None) -> None:
+    """Stop like on SIGTERM when the parent (we get re-parented) or process ``pid`` ends.
 
     Why: a test process that dies, or that exits without cleanup (ansible-test runs every unit
-    test in a fork that ends with os._exit), must not leave emulators running forever.
+    test in a fork that ends with os._exit), or a runme.sh killed before its EXIT trap, must not
+    leave emulators running forever.
     """
-    parent = os.getppid()
+    original_parent = os.getppid()
+
+    def gone() -> bool:
+        return (parent and os.getppid() != original_parent) or (pid is not None and not _pid_alive(pid))
 
     def watch():
-        while os.getppid() == parent:
+        while not gone():
             time.sleep(0.5)
         os.kill(os.getpid(), signal.SIGTERM)
 
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+    threading.Thread(target=watch, name="lifetime-watch", daemon=True).start()
 
 
 def main(argv=None) -> int:
@@ -135,8 +155,8 @@ def main(argv=None) -> int:
         return 0
     workdir = tempfile.mkdtemp(prefix="em-emulator-")
     signal.signal(signal.SIGTERM, _terminate)
-    if args.exit_with_parent:
-        _watch_parent()
+    if args.exit_with_parent or args.exit_with_pid is not None:
+        _watch(args.exit_with_parent, args.exit_with_pid)
     try:
         return _serve(args, dataset, settings, workdir)
     except CertificateError as exc:

@@ -161,3 +161,21 @@ def test_emulator_stops_when_its_parent_dies_without_cleanup():
     while launcher._alive(pid) and time.monotonic() < deadline:  # pylint: disable=protected-access
         time.sleep(0.1)
     assert not launcher._alive(pid)  # pylint: disable=protected-access
+
+
+def test_shell_started_emulator_stops_when_the_watched_process_ends(tmp_path):
+    watched = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])  # pylint: disable=consider-using-with
+    state = tmp_path / "state"
+    try:
+        subprocess.run([sys.executable, launcher.__file__, "start", "--state-dir", str(state),
+                        "--watch-pid", str(watched.pid), "--", "--sessions", "20"], check=True, timeout=120,
+                       capture_output=True)
+        pid = int((state / "pid").read_text(encoding="utf-8"))
+        assert launcher._alive(pid)  # pylint: disable=protected-access
+    finally:
+        watched.kill()
+        watched.wait()
+    deadline = time.monotonic() + 15
+    while launcher._alive(pid) and time.monotonic() < deadline:  # pylint: disable=protected-access
+        time.sleep(0.1)
+    assert not launcher._alive(pid)  # pylint: disable=protected-access

@@ -60,7 +60,9 @@ start_emulator() {
     return 1
   }
   EMU_STATE_DIR="$(mktemp -d "${TMPDIR:-/tmp}/em-emulator-state.XXXXXX")"
-  if ! _emu_launcher start --state-dir "$EMU_STATE_DIR" -- "$@" > /dev/null; then
+  # --watch-pid $$: should this shell die without running its EXIT trap (SIGKILL, a timeout),
+  # the emulator still stops by itself.
+  if ! _emu_launcher start --state-dir "$EMU_STATE_DIR" --watch-pid "$$" -- "$@" > /dev/null; then
     echo "setup_emulator: the emulator did not start; its log:" >&2
     cat "$EMU_STATE_DIR/emulator.log" >&2 || true
     return 1
