@@ -44,14 +44,20 @@ def session_entity(number: int) -> dict:
 
 
 class ScriptedEm:
-    """``cases`` maps a username to a function ``page number -> (body, content type)``."""
+    """``cases`` maps a username to a function ``page number -> (body, content type[, status])``.
 
-    def __init__(self, workdir: Path, cases: dict, password: str = "pw"):
+    ``echo_on_logout`` names users whose logout is answered with a 500 whose message echoes
+    every secret of the request (a server that leaks what it was sent).
+    """
+
+    def __init__(self, workdir: Path, cases: dict, password: str = "pw", echo_on_logout=()):
         self.cases = cases
         self.password = password
+        self.echo_on_logout = set(echo_on_logout)
         self.lock = threading.Lock()
         self.stats = {"logons": 0, "failed_logons": 0, "logouts": 0, "queries": 0, "other": 0}
         self.sessions: dict = {}  # token -> (session id, username)
+        self.last_token = ""
         authority = trustme.CA()
         self.ca_path = str(workdir / "scripted-em-ca.pem")
         authority.cert_pem.write_to_path(self.ca_path)
@@ -140,8 +146,11 @@ def _handler_for(em: ScriptedEm):
                 return self._error(401, "unknown session")
             em.count("queries")
             page = int(parse_qs(parts.query).get("page", ["1"])[0])
-            body, content_type = em.cases[session[1]](page)
-            return self._send(200, body, content_type)
+            # For cases that echo what they were sent (single-threaded use only).
+            em.last_token = self.headers.get("X-RestSvcSessionId", "")
+            answer = em.cases[session[1]](page)
+            status = answer[2] if len(answer) > 2 else 200
+            return self._send(status, answer[0], answer[1])
 
         def do_DELETE(self):  # noqa: N802
             session = self._session()
@@ -151,6 +160,9 @@ def _handler_for(em: ScriptedEm):
                 return self._error(401, "unknown session")
             if path.rsplit("/", 1)[1] != session[0]:
                 return self._error(500, "Object reference not set to an instance of an object.")
+            if session[1] in em.echo_on_logout:
+                return self._error(500, "Logout failed for token %s, session %s, password %s"
+                                   % (self.headers.get("X-RestSvcSessionId"), session[0], em.password))
             with em.lock:
                 em.stats["logouts"] += 1
                 em.sessions.pop(self.headers.get("X-RestSvcSessionId", ""), None)

@@ -13,12 +13,16 @@ failure (wrong password, invalid session_id).
 from __future__ import annotations
 
 import base64
+import json
 import ssl
 import urllib.request
+from urllib.parse import quote
+from xml.sax.saxutils import quoteattr
 
 import pytest
 
 from ansible_runs import LOOKUP, local_play, module_task
+from scripted_em import ScriptedEm, session_entity, valid_page
 from secret_scan import basic_credentials, find_leaks, leak_context, spellings
 
 PASSWORD = "p%40 &x=\"'\\ {{ no_template }} ü密;,+/="
@@ -165,3 +169,46 @@ def test_http_url_with_a_password_warns_about_cleartext(ansible, emulators):
     texts = {"module stdout": module_run.stdout, "module stderr": module_run.stderr, "warnings": repr(warnings),
              "lookup stdout": lookup_run.stdout, "lookup stderr": lookup_run.stderr}
     assert not find_leaks(texts, {"password": spellings(PASSWORD)})
+
+
+def test_secrets_echoed_by_the_server_are_masked(ansible, tmp_path):
+    """A server that puts the password and the token into its error texts (EM's Message is shown
+    to the user) must not get them displayed: the engine masks every secret it knows."""
+    def echo(user: str, content_type: str):
+        def answer(page):
+            token = em.last_token
+            session_id = base64.b64decode(token).decode("ascii")
+            basic = base64.b64encode(("%s:%s" % (user, PASSWORD)).encode("utf-8")).decode("ascii")
+            text = "Access denied: token %s, session %s, password %s, Basic %s, url %s" % (
+                token, session_id, PASSWORD, basic, quote(PASSWORD, safe=""))
+            if content_type == "application/json":
+                return json.dumps({"Message": text, "StatusCode": 400}).encode("utf-8"), content_type, 400
+            return ('<Error xmlns="http://www.veeam.com/ent/v1.0" Message=%s StatusCode="400"/>'
+                    % quoteattr(text)).encode("utf-8"), content_type, 400
+        return answer
+
+    em = ScriptedEm(tmp_path, {}, password=PASSWORD, echo_on_logout={"logout"})
+    em.cases.update({"json": echo("json", "application/json"), "xml": echo("xml", "application/xml"),
+                     "logout": lambda page: valid_page(page, 1, [session_entity(1)])})
+    variables = ansible.unsafe_vars_file({"em_password": PASSWORD})
+    tasks = [module_task(user, {"url": em.url, "ca_path": em.ca_path, "username": user,
+                                "password": "{{ em_password }}", "retries": 0}, register="r_" + user)
+             for user in ("json", "xml", "logout")]
+    with em:
+        run = ansible.playbook([local_play(tasks, vars_files=[str(variables)])], verbosity=4)
+        tokens = [token for token in em.sessions]
+        stats = dict(em.stats)
+
+    for user in ("json", "xml"):
+        message = run.result(user)["msg"]
+        assert run.status(user) == "failed" and "HTTP 400" in message and "********" in message, message
+    warnings = run.result("logout").get("warnings") or []
+    assert run.status("logout") == "ok" and any("********" in w for w in warnings), warnings
+    assert stats["logons"] == 3 and tokens, stats
+    secrets = {"password": spellings(PASSWORD) | basic_credentials("json", PASSWORD) | basic_credentials("xml", PASSWORD)}
+    for token in tokens:
+        secrets["token " + token] = spellings(token) | spellings(base64.b64decode(token).decode("ascii"))
+    texts = {"stdout": run.stdout, "stderr": run.stderr}
+    texts.update({"result of %s" % r["task"]: repr(r["result"]) for r in run.records})
+    leaks = find_leaks(texts, secrets)
+    assert not leaks, "secrets leaked:\n%s" % leak_context(texts, leaks)
