@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 
-from ansible_runs import crash_of, local_play, module_task
+from ansible_runs import LOOKUP, crash_of, local_play, module_task
 from expected_sessions import assert_complete_and_exact, assert_no_leaked_session, dump_views, time_bound
 from slow_query_proxy import SlowQueryProxy
 
@@ -40,19 +40,27 @@ def injected(stats: dict, *names: str) -> int:
 def test_20_percent_500_and_503_answers_are_retried_to_the_complete_set(ansible, emulators):
     emulator = emulators.start(sessions=120, seed=11, fail_rate=0.2, fail_statuses="500,503")
     expected = dump_views(emulator.dump())
-    run, record = run_module(ansible, em_args(emulator, retries=8))
+    args = em_args(emulator, retries=8)
+    lookup = "{{ query('%s', %s) | map(attribute='uid') | list }}" % (
+        LOOKUP, ", ".join("%s=%r" % item for item in sorted(args.items())))
+    run = ansible.playbook([local_play([module_task("query", args),
+                                        {"name": "lookup", "ansible.builtin.debug": {"msg": lookup}}])])
+    record = run.record("query")
     stats = emulator.stats()
 
     assert record["status"] == "ok", run.explain()
     assert_complete_and_exact(record["result"], expected)
+    # The lookup runs the same engine: the same complete set, in the same order.
+    assert run.status("lookup") == "ok", run.explain()
+    assert run.result("lookup")["msg"] == [s["uid"] for s in record["result"]["replica_task_sessions"]]
     pages = -(-len(expected) // PAGE_SIZE)
     failures = injected(stats, "status_")
     assert failures > 0, "the fault was not exercised: %s" % stats
     # Each failed request was retried exactly once more; nothing else hit the query service.
-    assert stats["query_requests"] == pages + failures, stats
+    assert stats["query_requests"] == 2 * pages + failures, stats
     assert record["result"]["request"]["pages"] == pages
     assert_no_leaked_session(stats)
-    assert stats["logons"] == 1
+    assert stats["logons"] == 2
 
 
 def test_10_percent_connection_resets_are_retried_to_the_complete_set(ansible, emulators):
