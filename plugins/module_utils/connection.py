@@ -253,15 +253,19 @@ class EmClient:
             response = self._send('GET', url, what, self._auth_headers(token, wire_format))
             if response.status != 401:
                 break
-            if relogged or not self.settings.logs_on or not self._relogon(generation):
-                message = self._error_text(response)
-                hint = ('the session_id is not (or no longer) valid' if not self.settings.logs_on
-                        else 'the logon session expired again after a new logon' if not relogged
-                        else 'the new logon session was refused too')
-                detail = (' (%s)' % message) if message else ''
-                raise VeeamEmAuthError(self.redactor.redact(
-                    '%s: EM answered HTTP %s: %s%s' % (what, _reason(401), hint, detail)), status=401)
-            relogged = True
+            if not self.settings.logs_on:
+                hint = 'the session_id is not (or no longer) valid'
+            elif relogged:
+                hint = 'the new logon session was refused too'
+            elif not self._relogon(generation):
+                hint = 'the logon session expired again after a new logon'
+            else:
+                relogged = True
+                continue
+            message = self._error_text(response)
+            detail = (' (%s)' % message) if message else ''
+            raise VeeamEmAuthError(self.redactor.redact(
+                '%s: EM answered HTTP %s: %s%s' % (what, _reason(401), hint, detail)), status=401)
         if not 200 <= response.status < 300:
             raise self._api_error(response, what)
         return response

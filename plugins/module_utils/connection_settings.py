@@ -59,6 +59,9 @@ class ConnectionSettings:
     def validate(self) -> None:
         """Raise VeeamEmInputError naming the first bad option. Never shows a secret value."""
         normalize_base_url(self.url)
+        if isinstance(self.session_id, str):
+            # A token read from a file or variable often ends in a newline.
+            self.session_id = self.session_id.strip() or None
         if not self.session_id:
             if not self.username:
                 raise VeeamEmInputError('username', self.username,
