@@ -58,6 +58,7 @@ class ScriptedEm:
         self.stats = {"logons": 0, "failed_logons": 0, "logouts": 0, "queries": 0, "other": 0}
         self.sessions: dict = {}  # token -> (session id, username)
         self.last_token = ""
+        self.issued_tokens: list = []  # every token ever handed out, for secret scans
         authority = trustme.CA()
         self.ca_path = str(workdir / "scripted-em-ca.pem")
         authority.cert_pem.write_to_path(self.ca_path)
@@ -127,6 +128,7 @@ def _handler_for(em: ScriptedEm):
             with em.lock:
                 em.stats["logons"] += 1
                 em.sessions[token] = (session_id, username)
+                em.issued_tokens.append(token)
             body = json.dumps({"UserName": username, "SessionId": session_id, "Links": [],
                                "Href": "%s/api/logonSessions/%s" % (em.url, session_id), "Type": "LogonSession"})
             return self._send(201, body.encode(), headers={
