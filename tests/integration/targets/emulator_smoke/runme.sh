@@ -6,6 +6,16 @@ set -eux
 
 # shellcheck source=../setup_emulator/emulator.sh
 source ../setup_emulator/emulator.sh
+
+# Negative control: a logon without a logout must be reported, or the final check proves nothing.
+start_emulator --sessions 50 --seed 5
+ansible-playbook leak.yml -e @"$EMU_VARS_FILE" "$@"
+if assert_no_leaked_sessions; then
+  echo "assert_no_leaked_sessions did not notice a leaked logon session" >&2
+  exit 1
+fi
+
+# The real run, on a fresh emulator (start_emulator stops the previous one).
 start_emulator --sessions 400 --seed 5
 
 # Evidence for the harness README: where ansible-test points ANSIBLE_COLLECTIONS_PATH.

@@ -8,7 +8,8 @@
 #
 # start_emulator exports VEEAM_EM_URL, VEEAM_EM_CA_PATH, VEEAM_EM_USERNAME, VEEAM_EM_PASSWORD,
 # EMU_STATE_DIR, EMU_VARS_FILE (veeam_em_url/..._ca_path/..._username/..._password) and EMU_DUMP
-# (the data set as JSON), and stops the emulator on exit (EXIT trap).
+# (the data set as JSON), and stops the emulator on exit (EXIT trap), printing its final stats and
+# removing the state dir (set EMU_KEEP_STATE=1 to keep it for debugging).
 #
 # Why the lookup below: ansible-test copies targets to a temp dir, so the emulator cannot be
 # found relative to this file; ansible-test points ANSIBLE_COLLECTIONS_PATH at the directory
@@ -47,9 +48,14 @@ _emu_launcher() {
   "$(_emu_python)" "$EMU_LAUNCHER_PATH" "$@"
 }
 
+# Stop the emulator (prints its final stats) and remove its state dir unless EMU_KEEP_STATE=1.
 stop_emulator() {
   if [ -n "${EMU_STATE_DIR:-}" ] && [ -f "$EMU_STATE_DIR/pid" ]; then
-    _emu_launcher stop --state-dir "$EMU_STATE_DIR" > "$EMU_STATE_DIR/final-stats.json" || true
+    echo "setup_emulator: final stats of $VEEAM_EM_URL:"
+    _emu_launcher stop --state-dir "$EMU_STATE_DIR" || true
+    if [ "${EMU_KEEP_STATE:-0}" != "1" ]; then
+      rm -rf "$EMU_STATE_DIR"
+    fi
   fi
 }
 
