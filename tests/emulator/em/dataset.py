@@ -50,16 +50,16 @@ class DataSet:
         self.servers = gen.servers
         self.jobs = gen.jobs
         self._vms = gen.vms
+        replica_tasks = gen.build_tasks(sessions, "ReplicaTaskSession", "ReplicaJobSession")
+        # Backup task sessions: a quarter as many, own RNG stream, same servers, jobs and VMs.
+        backups = max(10, sessions // 4)
+        backup_tasks = _Generator(seed + 7919, now, backups, days, gen).build_tasks(
+            backups, "BackupTaskSession", "BackupJobSession")
         self._lists = {
-            "ReplicaTaskSession": gen.build_tasks(sessions, "ReplicaTaskSession", "ReplicaJobSession"),
-            "BackupTaskSession": [],
-            "ReplicaJobSession": [],
+            "ReplicaTaskSession": replica_tasks,
+            "ReplicaJobSession": gen.job_sessions,  # only the runs that kept a task
+            "BackupTaskSession": backup_tasks,
         }
-        self._lists["ReplicaJobSession"] = gen.job_sessions
-        backup_gen = _Generator(seed + 7919, now, max(10, sessions // 4), days, gen)
-        self._lists["BackupTaskSession"] = backup_gen.build_tasks(
-            max(10, sessions // 4), "BackupTaskSession", "BackupJobSession"
-        )
         self._by_guid = {kind: {r["guid"]: r for r in recs} for kind, recs in self._lists.items()}
         self._insert_rng = random.Random(seed * 31 + 17)
 
