@@ -60,12 +60,22 @@ def parse_document(body: bytes, what: str) -> ET.Element:
                                    % (what, type(exc).__name__)) from None
 
 
+# A page has a dozen distinct tags repeated thousands of times; namespace stripping is cached.
+_LOCAL_NAMES: dict = {}
+# Attribute names already known to carry no namespace, so the common case copies attrib as is.
+_PLAIN_ATTRIBUTES: set = set()
+_CACHE_LIMIT = 10_000
+
+
 def local_name(tag) -> str:
     """Tag without its namespace: ``{http://www.veeam.com/ent/v1.0}Link`` -> ``Link``."""
-    if not isinstance(tag, str):
-        # Comments and processing instructions have a function as their tag.
-        return ''
-    return tag.rpartition('}')[2]
+    name = _LOCAL_NAMES.get(tag) if isinstance(tag, str) else ''
+    if name is None:
+        name = tag.rpartition('}')[2]
+        if len(_LOCAL_NAMES) < _CACHE_LIMIT:
+            _LOCAL_NAMES[tag] = name
+    # Comments and processing instructions have a function as their tag: ''.
+    return name
 
 
 def _child(element: ET.Element, name: str) -> ET.Element | None:
@@ -77,7 +87,13 @@ def _child(element: ET.Element, name: str) -> ET.Element | None:
 
 def _attributes(element: ET.Element) -> dict:
     # Attribute names are unqualified in EM documents; strip a namespace if one ever appears.
-    return {local_name(k): v for k, v in element.attrib.items() if k != _XSI_NIL}
+    attrib = element.attrib
+    if _PLAIN_ATTRIBUTES.issuperset(attrib):
+        return dict(attrib)
+    result = {local_name(k): v for k, v in attrib.items() if k != _XSI_NIL}
+    if len(_PLAIN_ATTRIBUTES) < _CACHE_LIMIT:
+        _PLAIN_ATTRIBUTES.update(k for k in attrib if '}' not in k)
+    return result
 
 
 def entity_to_member_dict(element: ET.Element) -> dict:
