@@ -177,7 +177,7 @@ class EmClient:
             message = self._error_text(response)
             detail = (': ' + message) if message else ''
             raise VeeamEmAuthError(self.redactor.redact(
-                'logon to %s as %r was refused (HTTP %s)%s; check username and password, and that '
+                "logon to %s as '%s' was refused (HTTP %s)%s; check username and password, and that "
                 'the account has an Enterprise Manager role (Portal Administrator, Portal User or '
                 'Restore Operator)' % (self.base_url, settings.username, _reason(response.status), detail)),
                 status=response.status)
