@@ -82,6 +82,41 @@ def _canonical_sort_field(query_type: QueryType, sort_field: str) -> str:
                             'must be one of %s' % ', '.join(query_type.sort_fields))
 
 
+@dataclass(frozen=True)
+class QueryArgs:
+    """Validated, canonical arguments of ``fetch_sessions``."""
+
+    query_type: QueryType
+    sort_field: str
+    page_size: int
+    concurrency: int
+    limit: int | None
+    wire_format: str
+
+
+def check_query_args(query_type, sort_field: str, page_size: int, concurrency: int,
+                     limit: int | None, wire_format: str = 'json') -> QueryArgs:
+    """Validate ``fetch_sessions`` arguments without any network use.
+
+    Callers run this before opening an ``EmClient`` so that bad input fails before the logon;
+    ``fetch_sessions`` runs it again itself. Raises VeeamEmInputError naming the option
+    (``query_type``, ``sort_by``, ``page_size``, ``concurrency``, ``limit``, ``wire_format``).
+    """
+    if not isinstance(query_type, QueryType):
+        try:
+            query_type = get_query_type(query_type)
+        except KeyError as exc:
+            raise VeeamEmInputError('query_type', query_type, str(exc.args[0])) from None
+    return QueryArgs(
+        query_type=query_type,
+        sort_field=_canonical_sort_field(query_type, sort_field),
+        page_size=_int_option('page_size', page_size, 1, MAX_PAGE_SIZE),
+        concurrency=_int_option('concurrency', concurrency, 1, MAX_CONCURRENCY),
+        limit=None if limit is None else _int_option('limit', limit, 0),
+        wire_format=check_wire_format(wire_format),
+    )
+
+
 def bounded_filter(filter_expr: str | None, time_field: str, bound: str) -> str:
     """The user's filter ANDed with ``<time_field> < bound``; the user's part parenthesized so
     that its own ``,`` (OR) cannot bind to the bound (EM's ;/, precedence is undocumented)."""
@@ -150,17 +185,9 @@ def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
     Raises VeeamEmInputError for bad arguments before any request, and VeeamEmResponseError
     naming the page when a page is malformed: a partial result is never returned as complete.
     """
-    if not isinstance(query_type, QueryType):
-        try:
-            query_type = get_query_type(query_type)
-        except KeyError as exc:
-            raise VeeamEmInputError('query_type', query_type, str(exc.args[0])) from None
-    sort_name = _canonical_sort_field(query_type, sort_field)
-    page_size = _int_option('page_size', page_size, 1, MAX_PAGE_SIZE)
-    concurrency = _int_option('concurrency', concurrency, 1, MAX_CONCURRENCY)
-    if limit is not None:
-        limit = _int_option('limit', limit, 0)
-    check_wire_format(wire_format)
+    args = check_query_args(query_type, sort_field, page_size, concurrency, limit, wire_format)
+    query_type, sort_name, page_size = args.query_type, args.sort_field, args.page_size
+    concurrency, limit = args.concurrency, args.limit
 
     if client.server_time is not None:
         bound_source, moment = 'server', client.server_time

@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils.connection import ConnectionSettings, EmClient
 from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError, VeeamEmResponseError
-from ansible_collections.veeam_em.query.plugins.module_utils.paging import bounded_filter, fetch_sessions
+from ansible_collections.veeam_em.query.plugins.module_utils.paging import bounded_filter, check_query_args, fetch_sessions
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.plugins.module_utils.retry_policy import RetryPolicy
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
@@ -340,3 +340,12 @@ def test_a_clamped_page_size_is_planned_with_the_size_em_reports(em, specs, pagi
     last = math.ceil(N_SESSIONS / 4) + (0 if paging else 1)
     assert sorted(em.pages_requested()) == list(range(1, last + 1))
     assert {r[2]['pageSize'] for r in em.query_requests()} == {'10'}
+
+
+def test_check_query_args_validates_and_canonicalizes_without_network():
+    args = check_query_args('replicatasksession', 'creationTIME', 10, 2, None, 'xml')
+    assert args.query_type is REPLICA_TASK_SESSION and args.sort_field == 'CreationTime'
+    assert (args.page_size, args.concurrency, args.limit, args.wire_format) == (10, 2, None, 'xml')
+    with pytest.raises(VeeamEmInputError) as info:
+        check_query_args(REPLICA_TASK_SESSION, 'CreationTime', 10, 2, -5)
+    assert info.value.option == 'limit' and '-5' in str(info.value)
