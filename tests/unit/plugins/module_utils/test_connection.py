@@ -508,3 +508,26 @@ def test_only_one_new_logon_per_client(em, rec):
     assert str(info.value).startswith('query page 3: EM answered HTTP 401 Unauthorized: '
                                       'the logon session expired again after a new logon')
     assert em.counts['logon'] == 2
+
+
+class FailingDeleteAdapter(HTTPAdapter):
+    """DELETE requests fail like urllib3 does, with the URL (and so the session id) in the text."""
+
+    def send(self, request, *args, **kwargs):  # pylint: disable=arguments-differ
+        if request.method == 'DELETE':
+            raise requests.exceptions.ConnectionError(
+                'HTTPConnectionPool(host=127.0.0.1): Max retries exceeded with url: %s '
+                '(Caused by X-RestSvcSessionId: %s)' % (request.path_url, request.headers.get('X-RestSvcSessionId')))
+        return super().send(request, *args, **kwargs)
+
+
+def test_logout_transport_failure_warning_hides_the_session_id_and_token(em, rec):
+    client = rec.client(settings_for(em), retries=0)
+    client.transport.session.mount('http://', FailingDeleteAdapter())
+    with client:
+        client.get('/query', QUERY, 'query page 1')
+    warning = [w for w in rec.warnings if w.startswith('logout')][0]
+    assert 'cannot reach' in warning and '15 minutes' in warning
+    for secret in secrets_of(em):
+        assert secret not in warning
+    assert '********' in warning
