@@ -18,7 +18,7 @@ import re
 TICKS_PER_SECOND = 10_000_000
 _ISO = re.compile(
     r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?\s*'
-    r'(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$')
+    r'(?:([Zz])|([+-])(\d{2}):?(\d{2}))?\Z')
 # Sessions cluster in time, so the 'YYYY-MM-DDTHH' prefix -> seconds conversion is cached.
 _HOUR_CACHE: dict = {}
 

@@ -21,10 +21,10 @@ from ansible_collections.veeam_em.query.plugins.module_utils.filter_syntax impor
 from ansible_collections.veeam_em.query.plugins.module_utils.size_values import parse_size
 from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_filter_time
 
-_BARE_VALUE_RE = re.compile(r"^[A-Za-z0-9_]+$")
+_BARE_VALUE_RE = re.compile(r"^[A-Za-z0-9_]+\Z")
 _GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-_GUID_RE = re.compile(r"^\{?(?P<guid>%s)\}?$" % _GUID, re.IGNORECASE)
-_URN_RE = re.compile(r"^urn:veeam:(?P<kind>[A-Za-z]+):(?P<guid>%s)$" % _GUID, re.IGNORECASE)
+_GUID_RE = re.compile(r"^\{?(?P<guid>%s)\}?\Z" % _GUID, re.IGNORECASE)
+_URN_RE = re.compile(r"^urn:veeam:(?P<kind>[A-Za-z]+):(?P<guid>%s)\Z" % _GUID, re.IGNORECASE)
 
 # Option -> EM field, in the order the clauses appear in the compiled filter (stable output
 # makes request.filter easy to read and to compare across runs).

@@ -30,7 +30,7 @@ _PUNCTUATION = "();,"
 # Characters that end a bare word: whitespace, punctuation, quotes and operator characters.
 _BARE_WORD_RE = re.compile(r'[^\s();,"=!<>]+')
 _OPERATOR_RE = re.compile(r"==|!=|<=|>=|<|>|=|!")
-_LONG_RE = re.compile(r"^-?[0-9]+$")
+_LONG_RE = re.compile(r"^-?[0-9]+\Z")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ _UNIT_FACTORS = {
     "tib": 1024 ** 4,
     "pib": 1024 ** 5,
 }
-_SIZE_RE = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[A-Za-z]*)$")
+_SIZE_RE = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[A-Za-z]*)\Z")
 
 SIZE_HELP = "expected a number of bytes or a size such as 512, 100MB, 10GB or 1.5TiB"
 

@@ -23,7 +23,7 @@ _AGE_UNITS = {
     "d": datetime.timedelta(days=1),
     "w": datetime.timedelta(weeks=1),
 }
-_AGE_RE = re.compile(r"^(?P<count>[0-9]+)\s*(?P<unit>[smhdw])$", re.IGNORECASE)
+_AGE_RE = re.compile(r"^(?P<count>[0-9]+)\s*(?P<unit>[smhdw])\Z", re.IGNORECASE)
 
 # Strict on purpose: a typo such as "2026-13-01" or "yesterday" must fail before any request,
 # not reach EM as a filter it may interpret in its own way. Fractions keep up to 7 digits,
@@ -32,7 +32,7 @@ _ISO_RE = re.compile(
     r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})"
     r"(?:[T ](?P<hour>[0-9]{2}):(?P<minute>[0-9]{2})"
     r"(?::(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]{1,7}))?)?)?"
-    r"(?P<zone>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?$",
+    r"(?P<zone>Z|[+-][0-9]{2}(?::?[0-9]{2})?)?\Z",
     re.IGNORECASE,
 )
 

@@ -15,7 +15,7 @@ import re
 from ansible.errors import AnsibleFilterError
 
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION_RE = re.compile(r"^(?P<count>[0-9]+)\s*(?P<unit>[smhdw])$", re.IGNORECASE)
+_DURATION_RE = re.compile(r"^(?P<count>[0-9]+)\s*(?P<unit>[smhdw])\Z", re.IGNORECASE)
 
 DURATION_HELP = "a number of seconds or a duration such as 90m, 24h, 7d or 2w"
 

@@ -82,6 +82,13 @@ def test_bare_tokens_only_for_ascii_word_characters():
     assert quote_value('say "hi"') == '"say ""hi"""'
 
 
+def test_trailing_newline_is_not_a_bare_token():
+    # `$` in a regex also matches before a final newline; a bare `0\n` would reach EM as `0`
+    # plus a stray newline. Found by the hypothesis round-trip property test.
+    assert quote_value("0\n") == '"0\n"'
+    assert quote_value("web01\n") == '"web01\n"'
+
+
 def test_lists_become_or_groups_and_options_are_anded_in_a_stable_order():
     compiled = compile_filter({
         "result": ["Warning", "Failed"],
