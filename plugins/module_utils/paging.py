@@ -42,6 +42,9 @@ MAX_PAGE_SIZE = 100_000
 MAX_CONCURRENCY = 32
 # Without PagingInfo the pages are followed one by one; a hard stop for a runaway server.
 MAX_PAGES_WITHOUT_PAGING_INFO = 10_000
+# Pages are planned in windows of this many times ``concurrency``: a server claiming an absurd
+# PagesCount must not make us allocate one future per claimed page before the first answer.
+PAGES_PER_WINDOW_PER_WORKER = 4
 
 
 @dataclass
@@ -209,6 +212,7 @@ def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
     pending[1], page_lengths[1] = first_sessions, len(first_sessions)
     paging_known = pages_count is not None
     pages_count = max(1, pages_count or 0)
+    _check_not_empty(1, page_lengths[1], pages_count)
     # EM may clamp a large pageSize (the emulator clamps at 10000); page numbers then count in
     # its page size, so plan with the size it reports. The request keeps sending the same value.
     page_capacity = reported_size if reported_size and reported_size < size_sent else size_sent
@@ -224,6 +228,7 @@ def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
             remaining = None if limit is None else limit - len(collected)
             batch_end = pages_count if remaining is None else min(
                 pages_count, next_page - 1 + math.ceil(remaining / page_capacity))
+            batch_end = min(batch_end, next_page - 1 + concurrency * PAGES_PER_WINDOW_PER_WORKER)
             batch = list(range(next_page, batch_end + 1))
             for page, (sessions, reported, _size) in zip(batch, _fetch_pages(fetch, batch, concurrency)):
                 pending[page], page_lengths[page] = sessions, len(sessions)
@@ -231,6 +236,8 @@ def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
                     # The set grew although it is time-bounded (e.g. clock skew): fetch the new
                     # pages too; UID de-duplication absorbs the shifted sessions.
                     pages_count = reported
+            for page in batch:
+                _check_not_empty(page, page_lengths[page], pages_count)
             next_page = batch_end + 1
             _merge(pending, seen_uids, collected)
         else:
@@ -263,6 +270,20 @@ def fetch_sessions(client, query_type, filter_expr: str | None, sort_field: str,
     return QueryPages(sessions=collected, truncated=truncated, pages_fetched=len(page_lengths),
                       pages_count=pages_count, filter_sent=filter_sent, time_bound=bound,
                       time_bound_source=bound_source, page_size_sent=size_sent)
+
+
+def _check_not_empty(page: int, length: int, pages_count: int) -> None:
+    """Refuse an empty page that EM says is not the last one.
+
+    The query is time-bounded, so the set cannot shrink by more than retention clean-up
+    at its oldest end; an empty page before the last means EM's PagesCount is wrong (a broken
+    proxy or server). Fetching the claimed pages anyway could mean billions of requests.
+    """
+    if length == 0 and page < pages_count:
+        raise VeeamEmResponseError(
+            'query page %d: EM sent no sessions although it reported PagesCount=%d; '
+            'the paging information is inconsistent, so the result would not be complete'
+            % (page, pages_count), page=page)
 
 
 def _merge(pending: dict, seen_uids: set, collected: list) -> None:

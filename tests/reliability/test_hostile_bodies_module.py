@@ -101,13 +101,6 @@ def _absurd_page_count(page: int):
     return body, content_type
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug (plugins/module_utils/paging.py, fetch_sessions): the remaining pages are planned "
-    "as one list, batch = list(range(next_page, pages_count + 1)), and all are submitted to the "
-    "thread pool at once, so PagesCount=10**12 crashes the module with MemoryError ('Module failed.', "
-    "a traceback instead of a message naming the page) and "
-    "PagesCount=10**7 would allocate gigabytes of futures. Fix: fetch in windows of `concurrency` "
-    "pages and refuse an implausible PagesCount with a VeeamEmResponseError naming page 1."))
 def test_absurd_page_count_fails_cleanly(ansible, tmp_path):
     with ScriptedEm(tmp_path, {"absurd": _absurd_page_count}) as em:
         run = ansible.playbook([local_play([module_task("absurd", _args(em, "absurd"))])], timeout=90)

@@ -44,6 +44,7 @@ class FakeEm:
         self.page_delay: dict = {}      # page -> seconds to sleep before answering
         self.ignore_bound = False
         self.max_page_size: int | None = None   # clamp pageSize like EM/the emulator may
+        self.pages_count_claim: int | None = None  # report this PagesCount instead of the truth
         self.requests: list = []        # (method, path, args dict, headers dict)
         self.counts: Counter = Counter()
         self.tokens: dict = {}          # token -> session id
@@ -168,7 +169,7 @@ class FakeEm:
                 specs = [s for s in specs if s.creation < bound.group(1)]
             descending = 'sortDesc' in args
             specs.sort(key=lambda s: s.creation, reverse=descending)
-            pages_count = max(1, -(-len(specs) // page_size))
+            pages_count = self.pages_count_claim or max(1, -(-len(specs) // page_size))
             chunk = specs[(page - 1) * page_size:page * page_size]
             if self.wire == 'xml' or request.headers.get('Accept') != 'application/json':
                 body = em_bodies.page_xml(chunk, page, page_size, pages_count, **self.xml_options)

@@ -208,14 +208,35 @@ def test_page_count_growth_is_followed(em, specs):
 
 
 def test_a_truncated_page_is_an_error_naming_the_page_and_logout_still_happens(em):
-    # Faults are served in order: page 1 is a good (empty) first page announcing 5 pages,
+    # Faults are served in order: page 1 is a good first page announcing 5 pages,
     # page 2 is cut off 40 bytes before its end.
-    em.fail_next('/api/query', 200, body=em_bodies.page_json([], pages_count=5))
+    em.fail_next('/api/query', 200, body=em_bodies.page_json([em_bodies.make_spec(1)], pages_count=5))
     em.fail_next('/api/query', 200,
                  body=em_bodies.page_json([em_bodies.make_spec(0)], page=2, page_size=5, pages_count=5)[:-40])
     with pytest.raises(VeeamEmResponseError) as info:
         run(em, concurrency=1)
     assert str(info.value).startswith('query page 2: the response is not valid JSON')
+    assert em.counts['logout'] == 1
+
+
+def test_an_absurd_page_count_on_an_empty_first_page_is_an_error_without_more_requests(server):
+    fake = FakeEm([]).install(server)
+    fake.pages_count_claim = 10 ** 12
+    with pytest.raises(VeeamEmResponseError) as info:
+        run(fake)
+    assert str(info.value).startswith('query page 1: EM sent no sessions although it reported PagesCount=1000000000000')
+    assert fake.pages_requested() == [1]
+    assert fake.counts['logout'] == 1
+
+
+def test_an_overstated_page_count_stops_at_the_first_empty_page_within_one_window(em):
+    # 23 sessions in pages of 5 are 5 real pages; EM claims a billion. Pages are planned in
+    # windows (4 per worker), so at most one window is requested before the empty page 6 stops it.
+    em.pages_count_claim = 10 ** 9
+    with pytest.raises(VeeamEmResponseError) as info:
+        run(em, page_size=5, concurrency=2)
+    assert str(info.value).startswith('query page 6: EM sent no sessions although it reported PagesCount=1000000000')
+    assert sorted(em.pages_requested()) == list(range(1, 10))
     assert em.counts['logout'] == 1
 
 
