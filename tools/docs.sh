@@ -35,7 +35,8 @@ site="$work/site"
 mkdir -m 0755 "$site"   # antsibull-docs insists on an existing directory only its owner can write
 # --fail-on-error: a plugin whose docs do not parse fails the build instead of becoming an
 # "error page" nobody notices.
-antsibull-docs sphinx-init --use-current --fail-on-error --dest-dir "$site" \
+antsibull_quiet_cfg "$work/logging.cfg"
+antsibull-docs --config-file "$work/logging.cfg" sphinx-init --use-current --fail-on-error --dest-dir "$site" \
   --project veeam_em.query --copyright "veeam_em.query developers" \
   --title "veeam_em.query documentation" --html-short-title "veeam_em.query" \
   veeam_em.query >/dev/null || die "antsibull-docs sphinx-init failed"
@@ -51,6 +52,9 @@ intersphinx_mapping = {}
 intersphinx_disabled_reftypes = ["*"]
 suppress_warnings = ["ref.ref"]
 EOF
+
+# build.sh passes its antsibull-docs.cfg to antsibull-docs; keep its log out of ~/antsibull.log too.
+cat "$work/logging.cfg" >>"$site/antsibull-docs.cfg"
 
 log "building HTML documentation"
 start=$SECONDS

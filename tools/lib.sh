@@ -99,6 +99,29 @@ python_bin_dir() {
   echo "$dir"
 }
 
+# antsibull_quiet_cfg FILE: write antsibull logging settings that send warnings and errors to
+# stderr and nothing else. Why: antsibull's default also appends every INFO line to
+# ~/antsibull.log, which grows by megabytes per run in the user's home.
+antsibull_quiet_cfg() {
+  cat >"$1" <<'EOF'
+logging_cfg = {
+  version = 1.0
+  outputs = {
+    stderr = {
+      output = twiggy.outputs.StreamOutput
+      format = twiggy.formats.shell_format
+    }
+  }
+  emitters = {
+    problems = {
+      level = WARNING
+      output_name = stderr
+    }
+  }
+}
+EOF
+}
+
 # stage_collection DEST_ROOT: copy the work tree (tracked + untracked-not-ignored files)
 # to DEST_ROOT/ansible_collections/veeam_em/query and print that path.
 stage_collection() {

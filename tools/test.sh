@@ -191,7 +191,9 @@ gate_ansible_lint() {
 }
 
 gate_docs_lint() {
-  PATH="$VENV/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$STAGE" "$VENV/bin/antsibull-docs" lint-collection-docs --plugin-docs "$C" \
+  antsibull_quiet_cfg "$RUN/antsibull.cfg"
+  PATH="$VENV/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$STAGE" "$VENV/bin/antsibull-docs" --config-file "$RUN/antsibull.cfg" \
+    lint-collection-docs --plugin-docs "$C" \
     || fail "antsibull-docs lint-collection-docs reported errors (see above)"
   echo "antsibull-docs: collection docs and extra docs are clean"
 }
