@@ -41,6 +41,10 @@ antsibull-docs --config-file "$work/logging.cfg" sphinx-init --use-current --fai
   --title "veeam_em.query documentation" --html-short-title "veeam_em.query" \
   veeam_em.query >/dev/null || die "antsibull-docs sphinx-init failed"
 
+# A title that says what this is, instead of the template's "Welcome to my Ansible collection documentation".
+sed -i -e 's/^Welcome to my Ansible collection documentation$/veeam_em.query documentation/' \
+       -e 's/^==============================================$/============================/' "$site/rst/index.rst"
+
 # Offline: the generated conf.py fetches intersphinx inventories from docs.python.org and
 # docs.ansible.com, and `-W` turns the failed downloads into errors. The plugin pages also link to
 # labels of the Ansible docsite (common_return_values, ...) that only exist there (tooling.md,
@@ -60,6 +64,18 @@ log "building HTML documentation"
 start=$SECONDS
 bash "$site/build.sh"
 [ -f "$site/build/html/index.html" ] || die "Sphinx produced no index.html"
+
+# suppress_warnings above hides every undefined :ref:, our own broken ones too. So check the refs
+# of the guides against the labels this build defined (Sphinx lower-cases labels).
+labels="$(python -m sphinx.ext.intersphinx "$site/build/html/objects.inv" \
+          | awk '/^std:label$/ { f = 1; next } /^[^ ]/ { f = 0 } f { print tolower($1) }')"
+missing=""
+# shellcheck disable=SC2016  # the backticks are literal RST syntax, not command substitution
+for ref in $(cat "$colls"/ansible_collections/veeam_em/query/docs/docsite/rst/*.rst 2>/dev/null \
+             | grep -oE ':ref:`[^`]+`' | sed -E 's/^:ref:`//; s/`$//; s/.*<([^>]+)>$/\1/' | tr '[:upper:]' '[:lower:]' | sort -u); do
+  grep -qxF "$ref" <<<"$labels" || missing="$missing $ref"
+done
+[ -z "$missing" ] || die "docs/docsite/rst refers to labels that do not exist:$missing"
 
 rm -rf "$dest"; mkdir -p "$dest"
 cp -a "$site/build/html/." "$dest/"
