@@ -62,9 +62,20 @@ skip() { printf '%s\n' "$*" > "$RUN/reason"; printf 'GATE SKIPPED: %s\n' "$*"; e
 
 # ansible_test VENV ARGS...: ansible-test of that venv, run from the staged collection, with real
 # pythonX.Y binaries first on PATH (pyenv shims break ansible-test, tooling.md gotcha 5).
+# Concurrent runs (several people share this machine) are serialised: ansible-test builds its
+# per-test venvs in the shared ~/.ansible/test/venv, and two runs building the same one at once
+# leave a broken pip behind ("No module named 'pip._vendor.rich.theme'").
 ansible_test() {
   local env_dir="$1"; shift
-  (cd "$C" && PATH="$PYBIN:$env_dir/bin:$PATH" "$env_dir/bin/ansible-test" "$@")
+  local lock="$HOME/.ansible/test/veeam_em_query-tools-test.lock"
+  mkdir -p "${lock%/*}"
+  (
+    if ! flock -n 9; then
+      echo "waiting for another tools/test.sh run to finish its ansible-test step ($lock)"
+      flock 9
+    fi
+    cd "$C" && PATH="$PYBIN:$env_dir/bin:$PATH" "$env_dir/bin/ansible-test" "$@"
+  ) 9>"$lock"
 }
 
 # Print the unit test files of the staged collection.
