@@ -114,7 +114,8 @@ ensure_shellcheck() {
 gate_setup() {
   ensure_venv "$VENV" "$(python311)" "$ANSIBLE_CORE_DEFAULT" || fail "could not create $VENV"
   install_get_pip_standin || fail "could not install the get-pip stand-in under ~/.ansible/test/cache"
-  if need_sanity; then ensure_shellcheck || fail "shellcheck missing: install it (apt-get install shellcheck)"; fi
+  # A missing shellcheck fails the sanity gates (run_sanity), not the whole run.
+  if need_sanity; then ensure_shellcheck || true; fi
   echo "staged collection: $C"
   echo "ansible-core $("$VENV/bin/python" -c 'import ansible.release as r; print(r.__version__)'), $("$VENV/bin/python" --version)"
 }
@@ -133,6 +134,9 @@ run_sanity() {
   if compgen -G "$C/tests/sanity/ignore-*.txt" >/dev/null; then
     fail "tests/sanity/ignore-*.txt exist; this project allows no sanity ignores"
   fi
+  # Without shellcheck, ansible-test's shellcheck test passes with only a warning.
+  command -v shellcheck >/dev/null 2>&1 \
+    || fail "shellcheck is not installed, so the shellcheck sanity test cannot run (apt-get install shellcheck)"
   ansible_test "$env_dir" sanity --venv --python "$py" || fail "ansible-test sanity reported errors (see above)"
 }
 
