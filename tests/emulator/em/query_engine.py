@@ -1,8 +1,10 @@
 """``GET /api/query``: parameters, filter, sort and paging over the data set (em-api §5).
 
 Speed matters (benchmarks page through 100,000 sessions): compiled filters are cached per
-filter string, and the filtered+sorted result per (filter, sort, data version), so every page
-after the first is a list slice.
+filter string, the sorted records per (sort, data version) independently of the filter (clients
+such as the collection send a new time-bounded filter on every run), and the filtered+sorted
+result per (filter, sort, data version), so every page after the first is a list slice. Parallel
+requests for the same uncached result wait for one computation instead of each sorting the set.
 """
 
 from __future__ import annotations
@@ -85,6 +87,10 @@ class QueryEngine:
         self.dataset = dataset
         self._predicates = _Lru()
         self._results = _Lru()
+        self._sorted = _Lru()
+        # One lock for computing results: pages of one query arrive in parallel, and without it
+        # every worker thread would filter and sort the whole set at the same time.
+        self._compute_lock = threading.Lock()
 
     def predicate(self, qtype: qt.QueryType, text: str, settings):
         key = (qtype.name, text, settings.filter_precedence, settings.string_compare, settings.running_result)
@@ -109,13 +115,27 @@ class QueryEngine:
         cached = self._results.get(key)
         if cached is not None:
             return cached
-        if sort is not None:
-            field, descending = sort
-            records = sorted(records, key=lambda r: r["UID"])
-            records.sort(key=fc.sort_key(field, settings.running_result, settings.string_compare), reverse=descending)
-        result = [r for r in records if predicate(r)] if predicate else list(records)
-        self._results.put(key, result)
+        with self._compute_lock:
+            cached = self._results.get(key)
+            if cached is not None:
+                return cached
+            if sort is not None:
+                records = self._sorted_records(qtype, records, sort, settings)
+            result = [r for r in records if predicate(r)] if predicate else list(records)
+            self._results.put(key, result)
         return result
+
+    def _sorted_records(self, qtype: qt.QueryType, records: list, sort, settings) -> list:
+        """``records`` in sort order (UID ascending breaks ties); cached per sort, not per filter."""
+        key = (qtype.name, sort, settings.running_result, settings.string_compare,
+               self.dataset.version, len(records))
+        cached = self._sorted.get(key)
+        if cached is None:
+            field, descending = sort
+            cached = sorted(records, key=lambda r: r["UID"])
+            cached.sort(key=fc.sort_key(field, settings.running_result, settings.string_compare), reverse=descending)
+            self._sorted.put(key, cached)
+        return cached
 
     def run(self, pairs, base: str, settings) -> QueryPage:
         params = first_params(pairs)
