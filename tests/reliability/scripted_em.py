@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import base64
 import json
-import ssl
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import trustme
+from loopback_tls_server import LoopbackTlsServer
 
 
 def valid_page(page: int, pages_count: int, sessions: list) -> tuple[bytes, str]:
@@ -43,7 +42,7 @@ def session_entity(number: int) -> dict:
     }
 
 
-class ScriptedEm:
+class ScriptedEm(LoopbackTlsServer):
     """``cases`` maps a username to a function ``page number -> (body, content type[, status])``.
 
     ``echo_on_logout`` names users whose logout is answered with a 500 whose message echoes
@@ -59,24 +58,7 @@ class ScriptedEm:
         self.sessions: dict = {}  # token -> (session id, username)
         self.last_token = ""
         self.issued_tokens: list = []  # every token ever handed out, for secret scans
-        authority = trustme.CA()
-        self.ca_path = str(workdir / "scripted-em-ca.pem")
-        authority.cert_pem.write_to_path(self.ca_path)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self.server.daemon_threads = True
-        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
-        self.url = "https://127.0.0.1:%d" % self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "ScriptedEm":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(workdir, "scripted-em", _handler_for(self))
 
     def count(self, key: str) -> None:
         with self.lock:

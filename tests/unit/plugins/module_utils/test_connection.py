@@ -36,21 +36,6 @@ QUERY = [('type', 'ReplicaTaskSession'), ('format', 'Entities'), ('sortDesc', 'C
          ('pageSize', '10'), ('page', '1')]
 
 
-@pytest.fixture(scope='module')
-def shared_server():
-    # One server per module: stopping a werkzeug server costs half a second.
-    httpserver = serve()
-    yield httpserver
-    httpserver.stop()
-
-
-@pytest.fixture
-def server(shared_server):
-    shared_server.clear()
-    yield shared_server
-    shared_server.clear()
-
-
 @pytest.fixture
 def em(server):
     return FakeEm([em_bodies.make_spec(i) for i in range(3)]).install(server)

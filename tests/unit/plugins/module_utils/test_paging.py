@@ -20,27 +20,11 @@ from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em 
     PASSWORD,
     USERNAME,
     FakeEm,
-    serve,
 )
 
 N_SESSIONS = 23
 DATE = 'Sun, 29 Nov 2026 07:00:12 GMT'
 BOUND = '2026-11-29T07:00:12Z'
-
-
-@pytest.fixture(scope='module')
-def shared_server():
-    # One server per module: stopping a werkzeug server costs half a second.
-    httpserver = serve()
-    yield httpserver
-    httpserver.stop()
-
-
-@pytest.fixture
-def server(shared_server):
-    shared_server.clear()
-    yield shared_server
-    shared_server.clear()
 
 
 @pytest.fixture
