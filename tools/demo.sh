@@ -37,7 +37,18 @@ if [ -n "$GIVEN_VENV" ]; then
   [ -x "$VENV/bin/ansible-playbook" ] || die "VENV=$VENV has no bin/ansible-playbook"
 else
   step "environment: $VENV"
-  ensure_venv "$VENV" "$(python311)" "$ANSIBLE_CORE_DEFAULT"
+  # pip's output goes to a log: on this kind of machine it is a hundred lines of harmless
+  # "WARNING: Location 'file:///...' is ignored" (an extra index in pip.conf) that would bury
+  # the demo. The log is shown in full if the step fails, filtered if it works.
+  mkdir -p "$DEMO_DIR"
+  venv_log="$DEMO_DIR/venv.log"
+  # fd 3 = the real stderr: when ensure_venv fails, set -e exits with its 2> still in force.
+  exec 3>&2
+  trap 'cat "$venv_log" >&3' EXIT
+  ensure_venv "$VENV" "$(python311)" "$ANSIBLE_CORE_DEFAULT" 2>"$venv_log"
+  trap - EXIT
+  exec 3>&-
+  grep -v "^WARNING: Location '.*' is ignored" "$venv_log" >&2 || true
 fi
 PY="$VENV/bin/python"
 
