@@ -8,7 +8,13 @@ from __future__ import annotations
 from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_iso_time
 
 
-def _count_by(sessions: list[dict], key: str, known: tuple) -> dict:
+# A running task has no final result yet, but EM may already report one (a BackupTaskSession
+# capture shows State InProgress with Result Success; em-api open question 11). Counting that as
+# a success would inflate by_result, so sessions in these states are left out of it.
+_UNFINISHED_STATES = frozenset(("InProgress", "Pending"))
+
+
+def _count_by(sessions, key: str, known: tuple) -> dict:
     # Every known value is present, with 0 when absent, so a playbook can read
     # summary.by_result.Failed without a default() filter. Unknown values are kept, never lost.
     counts = {value: 0 for value in known}
@@ -37,7 +43,8 @@ def summarize(sessions: list[dict], query_type) -> dict:
     oldest, newest = _time_span(sessions)
     return {
         "count": len(sessions),
-        "by_result": _count_by(sessions, "result", query_type.enums["Result"]),
+        "by_result": _count_by((session for session in sessions if session.get("state") not in _UNFINISHED_STATES),
+                               "result", query_type.enums["Result"]),
         "by_state": _count_by(sessions, "state", query_type.enums["State"]),
         "vm_count": len({session.get("vm_name") for session in sessions if session.get("vm_name") is not None}),
         "total_size": sum(session.get("total_size") or 0 for session in sessions),

@@ -188,7 +188,10 @@ summary:
       returned: always
       sample: 42
     by_result:
-      description: Number of sessions per result; every known result is present, with V(0) when absent.
+      description:
+        - Number of finished sessions per result; every known result is present, with V(0) when absent.
+        - Sessions still V(InProgress) or V(Pending) are left out (they are counted in RV(summary.by_state)),
+          because EM may already report a provisional result such as V(Success) for a running task.
       type: dict
       returned: always
       sample: {Success: 40, Warning: 1, Failed: 1}

@@ -19,12 +19,14 @@ def test_summary_of_sessions():
         _session("web01", "Failed", "Completed", "2026-11-28T21:00:26.19Z", 200),
         _session("db01", "Warning", "Completed", "2026-11-27T08:00:00.5Z", 0),
         _session("app01", None, "InProgress", "2026-11-28T21:00:25.9999999Z", 50),
+        # EM may report a provisional result for a running task: it is not a finished success.
+        _session("app01", "Success", "Pending", "2026-11-28T21:00:20Z", 0),
     ]
     summary = summarize(sessions, REPLICA_TASK_SESSION)
     assert summary == {
-        "count": 4,
+        "count": 5,
         "by_result": {"Success": 1, "Warning": 1, "Failed": 1},
-        "by_state": {"InProgress": 1, "Pending": 0, "Completed": 3},
+        "by_state": {"InProgress": 1, "Pending": 1, "Completed": 3},
         "vm_count": 3,
         "total_size": 350,
         "oldest_creation_time": "2026-11-27T08:00:00.5Z",
