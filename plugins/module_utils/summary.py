@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_iso_time
+from ansible_collections.veeam_em.query.plugins.module_utils.em_time import parse_em_time
 
 
 # A running task has no final result yet, but EM may already report one (a BackupTaskSession
@@ -28,11 +28,13 @@ def _count_by(sessions, key: str, known: tuple) -> dict:
 def _time_span(sessions: list[dict]) -> tuple:
     # Compare as instants, not text: "...:26Z" is earlier than "...:26.19Z", but as strings it
     # sorts later because "." < "Z" (EM drops trailing zero fractions, so both forms occur).
+    # creation_time is EM's own text, already validated by normalize: parse_em_time reads it on
+    # its fast path (slicing, cached hours) instead of the strict user-input parser.
     stamped = []
     for session in sessions:
         text = session.get("creation_time")
         if text:
-            stamped.append((parse_iso_time("creation_time", text).sort_key, text))
+            stamped.append((parse_em_time(text)[1], text))
     if not stamped:
         return None, None
     return min(stamped)[1], max(stamped)[1]

@@ -16,13 +16,7 @@ from dataclasses import dataclass
 
 from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
 
-_AGE_UNITS = {
-    "s": datetime.timedelta(seconds=1),
-    "m": datetime.timedelta(minutes=1),
-    "h": datetime.timedelta(hours=1),
-    "d": datetime.timedelta(days=1),
-    "w": datetime.timedelta(weeks=1),
-}
+_AGE_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _AGE_RE = re.compile(r"^(?P<count>[0-9]+)\s*(?P<unit>[smhdw])\Z", re.IGNORECASE)
 
 # Strict on purpose: a typo such as "2026-13-01" or "yesterday" must fail before any request,
@@ -62,6 +56,18 @@ class FilterTime:
         return (self.moment, int(self.fraction.ljust(7, "0")) if self.fraction else 0)
 
 
+def parse_age_seconds(text: str) -> int | None:
+    """Seconds of a relative age such as ``90m``, ``24h``, ``7d``, ``2w`` (also ``s``), or None.
+
+    The one grammar for durations: the query options' relative ages and the compliance
+    filters' RPO both use it, so a user writes an RPO the same way as a query window.
+    """
+    age = _AGE_RE.match(text)
+    if not age:
+        return None
+    return int(age.group("count")) * _AGE_UNIT_SECONDS[age.group("unit").lower()]
+
+
 def utc_now() -> datetime.datetime:
     return datetime.datetime.now(datetime.timezone.utc)
 
@@ -77,11 +83,10 @@ def parse_filter_time(option: str, value, now: datetime.datetime) -> FilterTime:
         raise VeeamEmInputError(option, value, "expected " + AGE_HELP)
     text = value.strip()
 
-    age = _AGE_RE.match(text)
-    if age:
+    age = parse_age_seconds(text)
+    if age is not None:
         try:
-            delta = int(age.group("count")) * _AGE_UNITS[age.group("unit").lower()]
-            return FilterTime((now - delta).replace(microsecond=0))
+            return FilterTime((now - datetime.timedelta(seconds=age)).replace(microsecond=0))
         except OverflowError:
             raise VeeamEmInputError(option, value, "the relative age reaches before year 1") from None
 

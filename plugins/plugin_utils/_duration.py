@@ -3,19 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Durations for the compliance filters: parse ``90m``/``24h``/``7d``/``2w`` and print ages for people.
 
-The syntax is the relative-age syntax of the module's ``created_after`` option (design.md), so a
-user writes an RPO the same way as a query window. Kept here rather than imported from
-module_utils because filters run on the controller only and must not depend on the engine.
+The syntax is the relative-age syntax of the module's ``created_after`` option (design.md),
+parsed by the same function, so a user writes an RPO the same way as a query window.
 """
 
 from __future__ import annotations
 
-import re
-
 from ansible.errors import AnsibleFilterError
 
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-_DURATION_RE = re.compile(r"^(?P<count>[0-9]+)\s*(?P<unit>[smhdw])\Z", re.IGNORECASE)
+from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_age_seconds
 
 DURATION_HELP = "a number of seconds or a duration such as 90m, 24h, 7d or 2w"
 
@@ -34,10 +30,8 @@ def parse_duration_seconds(value, option: str, plugin: str) -> int:
         seconds = value
     elif isinstance(value, str):
         text = value.strip()
-        match = _DURATION_RE.match(text)
-        if match:
-            seconds = int(match.group("count")) * _UNIT_SECONDS[match.group("unit").lower()]
-        elif text.isdigit():
+        seconds = parse_age_seconds(text)
+        if seconds is None and text.isdigit():
             seconds = int(text)
     if seconds is None:
         raise AnsibleFilterError(
