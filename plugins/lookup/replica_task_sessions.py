@@ -87,7 +87,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.veeam_em.query.plugins.module_utils import deps
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec
 from ansible_collections.veeam_em.query.plugins.module_utils.redact import Redactor
 from ansible_collections.veeam_em.query.plugins.module_utils.replica_task_sessions import run_query

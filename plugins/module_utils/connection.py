@@ -43,7 +43,7 @@ from urllib.parse import quote, urlsplit
 
 from ansible_collections.veeam_em.query.plugins.module_utils.connection_settings import ConnectionSettings
 from ansible_collections.veeam_em.query.plugins.module_utils.deps import HAS_REQUESTS
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import (
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import (
     VeeamEmApiError,
     VeeamEmAuthError,
     VeeamEmError,

@@ -9,7 +9,7 @@ import os
 import re
 from dataclasses import dataclass, field, fields
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils.url import normalize_base_url
 
 _API_VERSION = re.compile(r'^(latest|v[0-9]+(_[0-9]+)?)\Z')

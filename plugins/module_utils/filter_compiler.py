@@ -16,7 +16,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils.filter_syntax import check_raw_filter
 from ansible_collections.veeam_em.query.plugins.module_utils.size_values import parse_size
 from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_filter_time

@@ -28,7 +28,7 @@ from http.cookiejar import DefaultCookiePolicy
 from typing import Callable
 
 from ansible_collections.veeam_em.query.plugins.module_utils.deps import HTTPAdapter, requests
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmTransportError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmTransportError
 
 DEFAULT_POOL_SIZE = 8
 _OBJECT_REPR = re.compile(r'<[^<>]*object at 0x[0-9a-fA-F]+>:?\s*')

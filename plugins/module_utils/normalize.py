@@ -18,7 +18,7 @@ dict access, slicing instead of regexes, and parses each datetime exactly once.
 from __future__ import annotations
 
 from ansible_collections.veeam_em.query.plugins.module_utils.em_time import TICKS_PER_SECOND, parse_em_time
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import QueryType
 
 SESSION_KEYS = (

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
 
 # Upper bounds that protect EM: it has no documented page-size maximum, and every parallel page

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ansible_collections.veeam_em.query.plugins.module_utils.em_time import format_filter_time
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import (
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import (
     VeeamEmError,
     VeeamEmInputError,
     VeeamEmResponseError,

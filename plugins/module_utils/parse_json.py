@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 from ansible_collections.veeam_em.query.plugins.module_utils.query_page import QueryPage, paging_int
 
 _BOM = b'\xef\xbb\xbf'

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 from ansible_collections.veeam_em.query.plugins.module_utils.query_page import QueryPage, paging_int
 
 _XSI_NIL = '{http://www.w3.org/2001/XMLSchema-instance}nil'

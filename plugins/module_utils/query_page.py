@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 
 
 @dataclass

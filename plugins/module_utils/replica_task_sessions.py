@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ansible_collections.veeam_em.query.plugins.module_utils import deps
 from ansible_collections.veeam_em.query.plugins.module_utils.connection import ConnectionSettings, EmClient
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils.filter_compiler import add_term, compile_filter
 from ansible_collections.veeam_em.query.plugins.module_utils.options import check_ranges
 from ansible_collections.veeam_em.query.plugins.module_utils.paging import fetch_sessions

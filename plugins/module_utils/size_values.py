@@ -12,7 +12,7 @@ from __future__ import annotations
 import decimal
 import re
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 
 _UNIT_FACTORS = {
     "": 1,

@@ -14,7 +14,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 
 _AGE_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _AGE_RE = re.compile(r"^(?P<count>[0-9]+)\s*(?P<unit>[smhdw])\Z", re.IGNORECASE)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 
 DEFAULT_PORT = 9398
 _SCHEMES = ('https', 'http')

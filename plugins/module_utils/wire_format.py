@@ -11,7 +11,7 @@ own ``Content-Type``, and by sniffing the first character when that header is mi
 from __future__ import annotations
 
 from ansible_collections.veeam_em.query.plugins.module_utils import parse_json, parse_xml
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils.query_page import QueryPage
 
 WIRE_FORMATS = ('json', 'xml')

@@ -258,7 +258,7 @@ request:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.veeam_em.query.plugins.module_utils import deps
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmError
 from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec
 from ansible_collections.veeam_em.query.plugins.module_utils.replica_task_sessions import run_query
 

@@ -18,7 +18,7 @@ from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.veeam_em.query.plugins.module_utils import replica_task_sessions as facade
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmAuthError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmAuthError
 from ansible_collections.veeam_em.query.plugins.module_utils.paging import QueryPages
 from ansible_collections.veeam_em.query.plugins.modules import replica_task_session_info as module
 

@@ -16,7 +16,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ProtocolError
 
 from ansible_collections.veeam_em.query.plugins.module_utils.connection import ConnectionSettings, EmClient
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import (
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import (
     VeeamEmApiError,
     VeeamEmAuthError,
     VeeamEmError,

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils import parse_xml
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 from ansible_collections.veeam_em.query.plugins.module_utils.normalize import SESSION_KEYS, normalize_sessions
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies

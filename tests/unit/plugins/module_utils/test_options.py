@@ -9,7 +9,7 @@ import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec, check_ranges
 
 ENV_NAMES = {

@@ -11,7 +11,7 @@ import math
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils.connection import ConnectionSettings, EmClient
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError, VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError, VeeamEmResponseError
 from ansible_collections.veeam_em.query.plugins.module_utils.paging import bounded_filter, check_query_args, fetch_sessions
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.plugins.module_utils.retry_policy import RetryPolicy

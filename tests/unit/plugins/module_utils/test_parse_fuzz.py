@@ -14,7 +14,7 @@ import json
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ansible_collections.veeam_em.query.plugins.module_utils import wire_format
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 from ansible_collections.veeam_em.query.plugins.module_utils.normalize import SESSION_KEYS, normalize_sessions
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION as QT
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils import parse_json
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
 SPECS = [em_bodies.make_spec(i) for i in range(3)]

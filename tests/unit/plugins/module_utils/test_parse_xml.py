@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils import parse_json, parse_xml
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
 SPECS = [em_bodies.make_spec(0), em_bodies.make_spec(1, end=None, state='InProgress', result=None),

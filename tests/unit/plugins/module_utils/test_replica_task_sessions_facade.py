@@ -10,7 +10,7 @@ import datetime
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils import replica_task_sessions as facade
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmApiError, VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmApiError, VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils.paging import QueryPages
 
 NOW = datetime.datetime(2026, 11, 29, 12, 0, 0, tzinfo=datetime.timezone.utc)

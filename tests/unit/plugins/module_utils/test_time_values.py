@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_filter_time, parse_iso_time
 
 UTC = datetime.timezone.utc

@@ -17,7 +17,7 @@ from decimal import Decimal
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils.connection import ConnectionSettings, EmClient
-from ansible_collections.veeam_em.query.plugins.module_utils.errors import VeeamEmAuthError, VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmAuthError, VeeamEmResponseError
 from ansible_collections.veeam_em.query.plugins.module_utils.paging import fetch_sessions
 from ansible_collections.veeam_em.query.plugins.module_utils.retry_policy import RetryPolicy
 from ansible_collections.veeam_em.query.tests.emulator.launcher import Emulator
