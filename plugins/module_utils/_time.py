@@ -43,6 +43,7 @@ _ISO_RE = re.compile(
     r"(?::(?P<second>[0-9]{2})(?:\.(?P<fraction>[0-9]{1,7}))?)?)?"
     r"(?P<zone>[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?\Z"
 )
+_EXTRA_DIGITS = re.compile(r"\.[0-9]{7}([0-9]+)")
 _AGE_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _AGE_RE = re.compile(r"(?P<count>[0-9]+)\s*(?P<unit>[smhdwSMHDW])\Z")
 # Largest unit first; weeks are left out on purpose: "9d 4h" reads faster than "1w 2d 4h".
@@ -178,8 +179,11 @@ def parse_em_time(text) -> tuple[str, int]:
             if fraction:
                 ticks += int(fraction) * 10 ** (7 - len(fraction))
             return text, ticks
-    # Not EM's exact shape: the user grammar, but a time of day is required (EM always has one).
-    match = _ISO_RE.match(text.strip())
+    # Not EM's exact shape: the user grammar, except that a time of day is required (EM always
+    # writes one) and fraction digits past the 7th are tolerated: they are cut for the ticks and
+    # kept in the text, which is EM's.
+    extra = _EXTRA_DIGITS.search(text)
+    match = _ISO_RE.match((text[:extra.start(1)] + text[extra.end(1):] if extra else text).strip())
     try:
         if not match or match.group("hour") is None:
             raise ValueError
@@ -187,6 +191,9 @@ def parse_em_time(text) -> tuple[str, int]:
     except ValueError:
         shown = text if len(text) < 60 else text[:60] + "..."
         raise ValueError("not an ISO-8601 date/time: %r" % shown) from None
+    if extra:
+        head, _dot, tail = instant.text.rpartition(".")
+        return "%s.%s%sZ" % (head, tail[:-1], extra.group(1)), instant.ticks
     return instant.text, instant.ticks
 
 

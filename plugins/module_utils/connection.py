@@ -57,10 +57,10 @@ from ansible_collections.veeam_em.query.plugins.module_utils.http_transport impo
 from ansible_collections.veeam_em.query.plugins.module_utils.redact import Redactor
 from ansible_collections.veeam_em.query.plugins.module_utils.retry_policy import RetryPolicy
 from ansible_collections.veeam_em.query.plugins.module_utils.url import normalize_base_url
-from ansible_collections.veeam_em.query.plugins.module_utils.wire_format import (
+from ansible_collections.veeam_em.query.plugins.module_utils._wire import (
     ACCEPT,
     parse_error,
-    parse_logon_session_id,
+    parse_logon_session,
 )
 
 # ConnectionSettings and normalize_base_url are re-exported: callers import them from here.
@@ -188,7 +188,7 @@ class EmClient:
             raise VeeamEmResponseError('logon: EM answered HTTP %s without an %s header'
                                        % (_reason(response.status), TOKEN_HEADER))
         self.redactor.add(token)
-        session_id = parse_logon_session_id(response.body, response.content_type)
+        session_id = parse_logon_session(response.body, response.content_type)['SessionId']
         if not session_id:
             # Older clients take the id from the Location header (em-api.md §2.2).
             location = response.headers.get('Location') or ''

@@ -34,9 +34,9 @@ from ansible_collections.veeam_em.query.plugins.module_utils._errors import (
     VeeamEmInputError,
     VeeamEmResponseError,
 )
-from ansible_collections.veeam_em.query.plugins.module_utils.normalize import SessionNormalizer
+from ansible_collections.veeam_em.query.plugins.module_utils._normalize import SessionNormalizer
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import QueryType, get_query_type
-from ansible_collections.veeam_em.query.plugins.module_utils.wire_format import check_wire_format, parse_query_page
+from ansible_collections.veeam_em.query.plugins.module_utils._wire import WIRE_FORMATS, parse_query_page
 
 MAX_PAGE_SIZE = 100_000
 MAX_CONCURRENCY = 32
@@ -74,6 +74,12 @@ def _int_option(name: str, value, low: int, high: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
         bound = 'from %d to %d' % (low, high) if high is not None else 'of at least %d' % low
         raise VeeamEmInputError(name, value, 'must be an integer %s' % bound)
+    return value
+
+
+def _wire_format(value) -> str:
+    if value not in WIRE_FORMATS:
+        raise VeeamEmInputError('wire_format', value, 'must be one of %s' % ', '.join(WIRE_FORMATS))
     return value
 
 
@@ -116,7 +122,7 @@ def check_query_args(query_type, sort_field: str, page_size: int, concurrency: i
         page_size=_int_option('page_size', page_size, 1, MAX_PAGE_SIZE),
         concurrency=_int_option('concurrency', concurrency, 1, MAX_CONCURRENCY),
         limit=None if limit is None else _int_option('limit', limit, 0),
-        wire_format=check_wire_format(wire_format),
+        wire_format=_wire_format(wire_format),
     )
 
 
@@ -164,8 +170,7 @@ class _PageFetcher:
             ('filter', self.filter_sent),
         ]
         response = self.client.get('/query', params, what, self.wire_format)
-        parsed = parse_query_page(response.body, response.content_type, self.query_type.list_element,
-                                  self.query_type.entity_element, what, self.wire_format)
+        parsed = parse_query_page(response.body, response.content_type, self.query_type, what, self.wire_format)
         # Drop the raw body before normalizing: only one raw page per worker is alive at a time.
         del response
         if parsed.page_num is not None and parsed.page_num != page:

@@ -20,7 +20,7 @@ from ansible_collections.veeam_em.query.plugins.module_utils.filter_compiler imp
 from ansible_collections.veeam_em.query.plugins.module_utils.options import check_ranges
 from ansible_collections.veeam_em.query.plugins.module_utils.paging import fetch_sessions
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
-from ansible_collections.veeam_em.query.plugins.module_utils.summary import summarize
+from ansible_collections.veeam_em.query.plugins.module_utils._summary import summarize
 from ansible_collections.veeam_em.query.plugins.module_utils.time_values import utc_now
 
 

@@ -38,9 +38,9 @@ def engine(collections_root):  # pylint: disable=unused-argument
     """The engine modules, imported from the copy under test."""
     base = "ansible_collections.veeam_em.query.plugins.module_utils."
     return types.SimpleNamespace(
-        errors=importlib.import_module(base + "errors"),
-        wire=importlib.import_module(base + "wire_format"),
-        normalize=importlib.import_module(base + "normalize"),
+        errors=importlib.import_module(base + "_errors"),
+        wire=importlib.import_module(base + "_wire"),
+        normalize=importlib.import_module(base + "_normalize"),
         types=importlib.import_module(base + "query_types"),
     )
 
@@ -48,9 +48,9 @@ def engine(collections_root):  # pylint: disable=unused-argument
 def decode_page(engine, body: bytes, content_type):
     """Parse and normalize one page exactly as the client does."""
     query_type = engine.types.REPLICA_TASK_SESSION
-    page = engine.wire.parse_query_page(body, content_type, query_type.list_element,
-                                        query_type.entity_element, "page 1")
-    return page, engine.normalize.normalize_sessions(page.entities, query_type)
+    page = engine.wire.parse_query_page(body, content_type, query_type, "page 1")
+    normalizer = engine.normalize.SessionNormalizer(query_type)
+    return page, [normalizer(entity) for entity in page.entities]
 
 
 def assert_clean_outcome(engine, body: bytes, content_type) -> None:
@@ -158,7 +158,7 @@ def test_error_and_logon_bodies_with_entities_yield_nothing(engine, secret_file,
     """Error and logon bodies go through other parser entry points: they must be safe too."""
     body, content_type = hostile_bodies.entity_declaring_bodies(secret_file)[name]
     message, first_chance = engine.wire.parse_error(body, content_type)
-    session_id = engine.wire.parse_logon_session_id(body, content_type)
+    session_id = engine.wire.parse_logon_session(body, content_type)["SessionId"]
     for value in (message, first_chance, session_id):
         assert value is None or (SECRET_MARKER not in value and "lollol" not in value)
 

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils import parse_xml
+from ansible_collections.veeam_em.query.plugins.module_utils import _wire
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
-from ansible_collections.veeam_em.query.plugins.module_utils.normalize import SESSION_KEYS, normalize_sessions
+from ansible_collections.veeam_em.query.plugins.module_utils._normalize import SESSION_KEYS, SessionNormalizer, camel_case
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
@@ -24,7 +24,7 @@ DESIGN_KEYS = ['uid', 'id', 'name', 'vm_name', 'state', 'result', 'reason', 'cre
 
 
 def normalize(entity):
-    return normalize_sessions([entity], REPLICA_TASK_SESSION)[0]
+    return SessionNormalizer(REPLICA_TASK_SESSION)(entity)
 
 
 def exact_seconds(text):
@@ -72,8 +72,7 @@ def test_running_session_has_no_end_and_no_duration(end_style):
 
 def test_xml_entity_normalizes_like_json():
     spec = em_bodies.make_spec(3, result='Warning', reason='Low disk space on "D:\\"')
-    page = parse_xml.parse_query_page(em_bodies.page_xml([spec], order='capture'), 'ReplicaTaskSessions',
-                                      'ReplicaTaskSession', 'p')
+    page = _wire.parse_query_page(em_bodies.page_xml([spec], order='capture'), 'application/xml', REPLICA_TASK_SESSION, 'p')
     expected = dict(expected_for(spec), href=spec.href + '&view=full')
     assert normalize(page.entities[0]) == expected
 
@@ -192,3 +191,60 @@ def test_bad_entities_give_clean_errors(mutate, fragment):
     mutate(entity)
     with pytest.raises(VeeamEmResponseError, match=fragment):
         normalize(entity)
+
+
+@pytest.mark.parametrize('name, expected', [
+    ('UID', 'uid'), ('CreationTimeUTC', 'creationTimeUTC'), ('VmUid', 'vmUid'), ('VmDisplayName', 'vmDisplayName'),
+    ('PagingInfo', 'pagingInfo'), ('UIDValue', 'uidValue'), ('type', 'type'), ('X', 'x'),
+])
+def test_camel_case_follows_the_dotnet_policy(name, expected):
+    assert camel_case(name) == expected
+    assert em_bodies.camel({name: 1}) == {expected: 1}  # the test's own oracle agrees
+
+
+@pytest.mark.parametrize('every', [1, 2, 3], ids=['camel', 'mixed-by-2', 'mixed-by-3'])
+@pytest.mark.parametrize('nulls', [True, False])
+def test_em13_camel_case_and_any_mix_normalize_like_em12(every, nulls):
+    for spec in (em_bodies.make_spec(10), em_bodies.make_spec(11, result='Failed', reason='Disk full')):
+        pascal = em_bodies.entity_json(spec, nulls=nulls)
+        assert normalize(em_bodies.camel(pascal, every)) == normalize(pascal) == expected_for(spec)
+
+
+def test_member_names_in_any_other_case_are_read_too():
+    spec = em_bodies.make_spec(12)
+
+    def lower(value):
+        if isinstance(value, dict):
+            return {key.lower(): lower(item) for key, item in value.items()}
+        return [lower(item) for item in value] if isinstance(value, list) else value
+
+    assert normalize(lower(em_bodies.entity_json(spec))) == expected_for(spec)
+
+
+@pytest.mark.parametrize('state', ['InProgress', 'Pending'])
+@pytest.mark.parametrize('em_result', ['None', 'Success', None])
+@pytest.mark.parametrize('end', [None, '', '1900-01-01T00:00:00Z', '2026-11-28T22:00:00Z'])
+def test_unfinished_sessions_have_no_result_no_end_and_no_duration(state, em_result, end):
+    # EM 12/13 write Result None while a task runs, older versions a provisional Success; the
+    # end comes missing, null, empty, as a sentinel date, or not at all meaningful yet.
+    spec = em_bodies.make_spec(13, state=state, result=em_result)
+    entity = em_bodies.camel(em_bodies.entity_json(spec))
+    entity['endTimeUTC'] = end
+    result = normalize(entity)
+    assert (result['state'], result['result'], result['end_time'], result['duration_seconds']) == (state, None, None, None)
+
+
+@pytest.mark.parametrize('end', ['1900-01-01T00:00:00Z', '0001-01-01T00:00:00Z', '2026-11-28T21:00:00Z'])
+def test_an_end_before_the_start_is_no_end_never_a_negative_duration(end):
+    spec = em_bodies.make_spec(14)  # created 2026-11-28T21:59:26.19Z
+    entity = em_bodies.entity_json(spec)
+    entity['EndTimeUTC'] = end
+    result = normalize(entity)
+    assert result['end_time'] is None and result['duration_seconds'] is None
+    assert result['state'] == 'Completed' and result['result'] == 'Success'
+
+
+def test_a_finished_session_with_result_none_has_no_result():
+    spec = em_bodies.make_spec(15, result='None')
+    result = normalize(em_bodies.entity_json(spec))
+    assert result['result'] is None and result['end_time'] == spec.end

@@ -13,9 +13,9 @@ import json
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from ansible_collections.veeam_em.query.plugins.module_utils import wire_format
+from ansible_collections.veeam_em.query.plugins.module_utils import _wire
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
-from ansible_collections.veeam_em.query.plugins.module_utils.normalize import SESSION_KEYS, normalize_sessions
+from ansible_collections.veeam_em.query.plugins.module_utils._normalize import SESSION_KEYS, SessionNormalizer
 from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION as QT
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
@@ -30,8 +30,8 @@ MEMBERS = st.sampled_from(['UID', 'Name', 'VmDisplayName', 'Links', 'JobSessionU
 
 def parse_and_normalize(body, content_type):
     try:
-        page = wire_format.parse_query_page(body, content_type, QT.list_element, QT.entity_element, 'page 1')
-        sessions = normalize_sessions(page.entities, QT)
+        page = _wire.parse_query_page(body, content_type, QT, 'page 1')
+        sessions = [SessionNormalizer(QT)(entity) for entity in page.entities]
     except VeeamEmResponseError:
         return None
     for session in sessions:

@@ -9,15 +9,16 @@ import json
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils import parse_json
+from ansible_collections.veeam_em.query.plugins.module_utils import _json, _wire
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
 SPECS = [em_bodies.make_spec(i) for i in range(3)]
 
 
 def parse(body):
-    return parse_json.parse_query_page(body, 'ReplicaTaskSessions', 'query page 1')
+    return _wire.parse_query_page(body, 'application/json', REPLICA_TASK_SESSION, 'query page 1')
 
 
 @pytest.mark.parametrize('nesting', ['double', 'single'])
@@ -81,13 +82,44 @@ def test_malformed_bodies_give_clean_errors_naming_the_page(body, fragment):
 
 
 def test_logon_session_id_from_json():
-    assert parse_json.parse_logon_session_id(em_bodies.logon_json('abc-123', 'https://em')) == 'abc-123'
-    assert parse_json.parse_logon_session_id(b'not json') is None
-    assert parse_json.parse_logon_session_id(b'{"SessionId": null}') is None
+    assert _json.parse_logon_session(em_bodies.logon_json('abc-123', 'https://em'))['SessionId'] == 'abc-123'
+    assert _json.parse_logon_session(b'not json')['SessionId'] is None
+    assert _json.parse_logon_session(b'{"SessionId": null}')['SessionId'] is None
 
 
 def test_error_body_message_and_first_chance():
     body = em_bodies.error_json('Node [root] does not exist.', 400, first_chance='details')
-    assert parse_json.parse_error(body) == ('Node [root] does not exist.', 'details')
-    assert parse_json.parse_error(em_bodies.BOM + b'{"Message": null}') == (None, None)
-    assert parse_json.parse_error(b'<html/>') == (None, None)
+    assert _json.parse_error(body) == ('Node [root] does not exist.', 'details')
+    assert _json.parse_error(em_bodies.BOM + b'{"Message": null}') == (None, None)
+    assert _json.parse_error(b'<html/>') == (None, None)
+
+
+@pytest.mark.parametrize('every', [1, 2], ids=['em13-camel', 'mixed'])
+def test_em13_pages_with_null_siblings_and_camel_case_members(every):
+    doc = json.loads(em_bodies.page_json(SPECS, page=2, page_size=3, pages_count=7, nulls=True))
+    # EM 12 and 13 write every other list of Entities as null, and null Name/Type on paging links.
+    doc['Entities'].update({name: None for name in ('Jobs', 'BackupTaskSessions', 'ReplicaJobSessions', 'Repositories')})
+    doc.update(Refs=None, Resources=None, Links=None)
+    page = parse(json.dumps(em_bodies.camel(doc, every)).encode())
+    assert [e.get('UID') or e.get('uid') for e in page.entities] == [s.uid for s in SPECS]
+    assert (page.page_num, page.page_size, page.pages_count) == (2, 3, 7)
+
+
+def test_em13_empty_page_has_only_null_lists():
+    body = json.dumps({'refs': None, 'entities': {'jobs': None, 'replicaTaskSessions': None},
+                       'pagingInfo': {'links': [], 'pageNum': 1, 'pageSize': 100, 'pagesCount': 1}}).encode()
+    page = parse(body)
+    assert page.entities == [] and page.pages_count == 1
+
+
+@pytest.mark.parametrize('every', [1, 2])
+def test_logon_error_and_api_documents_in_camel_case(every):
+    logon = json.loads(em_bodies.logon_json('abc-123', 'https://em'))
+    logon['UserName'] = 'EXAMPLE\\svc'
+    assert _json.parse_logon_session(json.dumps(em_bodies.camel(logon, every)).encode()) == \
+        {'SessionId': 'abc-123', 'UserName': 'EXAMPLE\\svc'}
+    error = json.loads(em_bodies.error_json('Node [root] does not exist.', 400, first_chance='details'))
+    assert _json.parse_error(json.dumps(em_bodies.camel(error, every)).encode()) == ('Node [root] does not exist.', 'details')
+    api = {'SupportedVersions': {'SupportedVersions': [{'Links': [], 'Name': 'v1_6'}, {'Links': [], 'Name': 'v1_7'}]},
+           'Links': []}
+    assert _json.parse_supported_versions(json.dumps(em_bodies.camel(api, every)).encode()) == ['v1_6', 'v1_7']

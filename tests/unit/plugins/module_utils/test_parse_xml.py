@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils import parse_json, parse_xml
+from ansible_collections.veeam_em.query.plugins.module_utils import _wire, _xml
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
 SPECS = [em_bodies.make_spec(0), em_bodies.make_spec(1, end=None, state='InProgress', result=None),
@@ -16,7 +17,7 @@ SPECS = [em_bodies.make_spec(0), em_bodies.make_spec(1, end=None, state='InProgr
 
 
 def parse(body):
-    return parse_xml.parse_query_page(body, 'ReplicaTaskSessions', 'ReplicaTaskSession', 'query page 4')
+    return _wire.parse_query_page(body, 'application/xml', REPLICA_TASK_SESSION, 'query page 4')
 
 
 @pytest.mark.parametrize('order', ['docs', 'capture'])
@@ -98,21 +99,29 @@ def test_error_document_with_success_status_is_an_error():
 
 
 def test_logon_session_id_from_xml():
-    assert parse_xml.parse_logon_session_id(em_bodies.logon_xml('abc-9', 'https://em')) == 'abc-9'
-    assert parse_xml.parse_logon_session_id(b'<LogonSession/>') is None
-    assert parse_xml.parse_logon_session_id(b'<!DOCTYPE x><LogonSession/>') is None
+    assert _xml.parse_logon_session(em_bodies.logon_xml('abc-9', 'https://em'))['SessionId'] == 'abc-9'
+    assert _xml.parse_logon_session(b'<LogonSession/>')['SessionId'] is None
+    assert _xml.parse_logon_session(b'<!DOCTYPE x><LogonSession/>')['SessionId'] is None
 
 
 def test_error_body_message_and_first_chance():
     body = em_bodies.error_xml('Object reference not set to an instance of an object.', 500, first_chance='inner')
-    assert parse_xml.parse_error(body) == ('Object reference not set to an instance of an object.', 'inner')
-    assert parse_xml.parse_error(b'<Other/>') == (None, None)
+    assert _xml.parse_error(body) == ('Object reference not set to an instance of an object.', 'inner')
+    assert _xml.parse_error(b'<Other/>') == (None, None)
 
 
 def test_json_and_xml_entities_agree_member_by_member():
-    json_page = parse_json.parse_query_page(em_bodies.page_json(SPECS, nulls=False), 'ReplicaTaskSessions', 'p')
+    json_page = _wire.parse_query_page(em_bodies.page_json(SPECS, nulls=False), 'application/json', REPLICA_TASK_SESSION, 'p')
     xml_page = parse(em_bodies.page_xml(SPECS))
     for from_json, from_xml in zip(json_page.entities, xml_page.entities):
         for key in ('UID', 'Name', 'VmDisplayName', 'JobSessionUid', 'CreationTimeUTC', 'State', 'Type'):
             assert from_json.get(key) == from_xml.get(key), key
         assert str(from_json['TotalSize']) == from_xml['TotalSize']
+
+
+def test_supported_versions_of_the_api_document():
+    body = ('<EnterpriseManager xmlns="%s"><Links/><SupportedVersions>'
+            '<SupportedVersion Name="v1_5"><Links/></SupportedVersion><SupportedVersion Name="v1_7"/>'
+            '</SupportedVersions></EnterpriseManager>' % em_bodies.EM_NS).encode()
+    assert _xml.parse_supported_versions(body) == ['v1_5', 'v1_7']
+    assert _xml.parse_supported_versions(b'<EnterpriseManager/>') == []

@@ -68,18 +68,28 @@ def expected_sessions(dump_sessions, bound=None):
 
 
 def expected_normalized(session):
-    end = session['EndTimeUTC']
+    """The normalized session a correct client makes of one dumped session.
+
+    Unfinished sessions (InProgress, Pending) have no result and no end, whatever EM shows in
+    its Result (None on 12/13, a provisional Success before); an end before the start (a
+    sentinel such as 1900-01-01) is no end either.
+    """
+    unfinished = session['State'] in ('InProgress', 'Pending')
+    end = None if unfinished else session['EndTimeUTC']
+    if end and exact_seconds(end) < exact_seconds(session['CreationTimeUTC']):
+        end = None
+    result = None if unfinished or session['Result'] == 'None' else session['Result']
     return {
         'uid': session['UID'],
         'id': session['UID'].split(':')[-1],
         'name': session['Name'],
         'vm_name': session['VmDisplayName'],
         'state': session['State'],
-        'result': session['Result'],
+        'result': result,
         'reason': session['Reason'] or '',
         'creation_time': session['CreationTimeUTC'],
-        'end_time': end,
-        'duration_seconds': None if end is None else float(
+        'end_time': end or None,
+        'duration_seconds': None if not end else float(
             exact_seconds(end) - exact_seconds(session['CreationTimeUTC'])),
         'total_size': session['TotalSize'],
         'job_session_uid': session['JobSessionUid'],

@@ -15,7 +15,7 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.veeam_em.query.plugins.module_utils import deps, normalize
+from ansible_collections.veeam_em.query.plugins.module_utils import _normalize as normalize, deps
 from ansible_collections.veeam_em.query.plugins.module_utils import replica_task_sessions as facade
 from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec
 from ansible_collections.veeam_em.query.plugins.module_utils.paging import QueryPages

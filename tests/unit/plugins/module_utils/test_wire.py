@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.veeam_em.query.plugins.module_utils.wire_format import check_wire_format, detect_format
+from ansible_collections.veeam_em.query.plugins.module_utils._wire import detect_format
 
 
 @pytest.mark.parametrize('content_type, body, requested, expected', [
@@ -27,8 +26,3 @@ from ansible_collections.veeam_em.query.plugins.module_utils.wire_format import 
 def test_detect_format(content_type, body, requested, expected):
     assert detect_format(content_type, body, requested) == expected
 
-
-def test_unknown_wire_format_names_the_option():
-    with pytest.raises(VeeamEmInputError, match="option 'wire_format'"):
-        check_wire_format('yaml')
-    assert check_wire_format('xml') == 'xml'
