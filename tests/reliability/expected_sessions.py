@@ -26,16 +26,25 @@ def ticks(text: str) -> int:
 
 
 def view_of_dump(entry: dict) -> dict:
-    """What the module must report for one dumped session (the keys a user relies on most)."""
+    """What the module must report for one dumped session (the keys a user relies on most).
+
+    An unfinished session (InProgress, Pending) has no result and no end whatever EM shows
+    (Result "None" on EM 12/13, a provisional Success before); neither has an end before its
+    start (a sentinel such as 1900-01-01) nor a Result "None".
+    """
+    unfinished = entry["State"] in ("InProgress", "Pending")
+    end = None if unfinished or not entry["EndTimeUTC"] else entry["EndTimeUTC"]
+    if end and ticks(end) < ticks(entry["CreationTimeUTC"]):
+        end = None
     return {
         "uid": entry["UID"],
         "vm_name": entry["VmDisplayName"],
         "name": entry["Name"],
         "state": entry["State"],
-        "result": entry["Result"],
+        "result": None if unfinished or entry["Result"] == "None" else entry["Result"],
         "reason": entry["Reason"] or "",
         "creation_time": entry["CreationTimeUTC"],
-        "end_time": entry["EndTimeUTC"],
+        "end_time": end,
         "total_size": entry["TotalSize"],
         "job_session_uid": entry["JobSessionUid"],
         "job_name": entry["JobName"],

@@ -52,7 +52,10 @@ def verdicts(dump, now, rpo, lookback, vms=None, accept=("Success", "Warning"), 
         if not sessions:
             continue
         newest = max(sessions, key=lambda s: (ticks(s["CreationTimeUTC"]), s["UID"]))
-        entry.update(last_result=newest["Result"], last_reason=newest["Reason"], last_state=newest["State"])
+        # A session still running (or with EM's Result "None") has no result yet.
+        unfinished = newest["State"] in ("InProgress", "Pending") or newest["Result"] == "None"
+        entry.update(last_result=None if unfinished else newest["Result"], last_reason=newest["Reason"],
+                     last_state=newest["State"])
         done = []
         for s in sessions:
             if s["State"] == "Completed" and s["Result"] in accept:

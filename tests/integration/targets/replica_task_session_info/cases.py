@@ -134,12 +134,28 @@ def check(dump, results):
     return problems
 
 
+def _finished_end(record):
+    """EM's end of a finished session, or None: an unfinished session (InProgress, Pending), a
+    missing end and an end before the start (a sentinel such as 1900-01-01) have none."""
+    end = record["EndTimeUTC"]
+    if record["State"] in ("InProgress", "Pending") or not end or instant(end) < instant(record["CreationTimeUTC"]):
+        return None
+    return end
+
+
+def _result(record):
+    """EM's result of a finished session; None while it runs or when EM wrote "None"."""
+    if record["State"] in ("InProgress", "Pending") or record["Result"] == "None":
+        return None
+    return record["Result"]
+
+
 def _compare_session(got, record):
     if record is None:
         return ["%s: not in the dump" % got["uid"]]
     expected = {
         "uid": record["UID"], "id": guid(record["UID"]), "name": record["Name"], "vm_name": record["VmDisplayName"],
-        "state": record["State"], "result": record["Result"], "reason": record["Reason"],
+        "state": record["State"], "result": _result(record), "reason": record["Reason"],
         "total_size": record["TotalSize"], "job_session_uid": record["JobSessionUid"],
         "job_session_name": record["JobSessionName"], "job_name": record["JobName"],
         "backup_server_name": record["BackupServerName"], "backup_server_uid": record["BackupServerUid"],
@@ -149,10 +165,11 @@ def _compare_session(got, record):
                 for key, value in expected.items() if got[key] != value]
     if instant(got["creation_time"]) != instant(record["CreationTimeUTC"]):
         problems.append("%s: creation_time %r != %r" % (record["UID"], got["creation_time"], record["CreationTimeUTC"]))
-    if instant(got["end_time"]) != instant(record["EndTimeUTC"]):
-        problems.append("%s: end_time %r != %r" % (record["UID"], got["end_time"], record["EndTimeUTC"]))
-    if record["EndTimeUTC"]:
-        start, end = instant(record["CreationTimeUTC"]), instant(record["EndTimeUTC"])
+    end_text = _finished_end(record)
+    if instant(got["end_time"]) != instant(end_text):
+        problems.append("%s: end_time %r != %r" % (record["UID"], got["end_time"], end_text))
+    if end_text:
+        start, end = instant(record["CreationTimeUTC"]), instant(end_text)
         seconds = (end[0] - start[0]).total_seconds() + float(end[1] - start[1])
         if got["duration_seconds"] is None or abs(got["duration_seconds"] - seconds) > 1e-6:
             problems.append("%s: duration_seconds %r != %r" % (record["UID"], got["duration_seconds"], seconds))
@@ -162,11 +179,12 @@ def _compare_session(got, record):
 
 
 def _check_summary(summary, sessions):
-    results = {"Success": 0, "Warning": 0, "Failed": 0}
+    results = {"Success": 0, "Warning": 0, "Failed": 0, "None": 0}
     states = {"InProgress": 0, "Pending": 0, "Completed": 0}
     for s in sessions:
-        if s["State"] not in ("InProgress", "Pending"):  # a running task's result is provisional
-            results[s["Result"]] = results.get(s["Result"], 0) + 1
+        # A running task's result is provisional (or "None"): it counts as no result.
+        result = _result(s) or "None"
+        results[result] = results.get(result, 0) + 1
         states[s["State"]] = states.get(s["State"], 0) + 1
     times = sorted((instant(s["CreationTimeUTC"]), s["CreationTimeUTC"]) for s in sessions)
     expected = {
