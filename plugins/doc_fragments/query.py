@@ -160,8 +160,18 @@ options:
     description:
       - A JMESPath expression applied to the list of normalized sessions, for example
         V([?result=='Failed'].vm_name).
+      - It sees complete sessions (every key), whatever O(fields) says.
       - The expression is checked before any request.
     type: str
+  fields:
+    description:
+      - The keys of each returned session, in this order; omitted or empty means every key.
+      - Fewer keys cost less memory and make large results much faster to hand back to Ansible.
+      - O(jmespath) and the module's C(summary) still see complete sessions.
+    type: list
+    elements: str
+    choices: [uid, id, name, vm_name, state, result, reason, creation_time, end_time, duration_seconds,
+              total_size, job_session_uid, job_session_name, job_name, backup_server_name, backup_server_uid, href]
 notes:
   - Options that take a list also accept a single string, which is split at commas.
     Use a YAML list for a value that contains a comma.

@@ -80,17 +80,18 @@ _list:
   elements: raw
 """
 
-from ansible.errors import AnsibleLookupError, AnsibleOptionsError, AnsibleRequiredOptionError
+from ansible.errors import AnsibleLookupError, AnsibleOptionsError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.veeam_em.query.plugins.module_utils import deps
+from ansible_collections.veeam_em.query.plugins.module_utils import _deps
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec
-from ansible_collections.veeam_em.query.plugins.module_utils.redact import Redactor
-from ansible_collections.veeam_em.query.plugins.module_utils.replica_task_sessions import run_query
+from ansible_collections.veeam_em.query.plugins.module_utils._options import CONNECTION, QUERY, argument_rules, argument_spec
+from ansible_collections.veeam_em.query.plugins.module_utils._query import run_query
+from ansible_collections.veeam_em.query.plugins.module_utils._redact import Redactor
+from ansible_collections.veeam_em.query.plugins.module_utils._request import query_request
 
 display = Display()
 
@@ -109,49 +110,51 @@ def _flatten_terms(terms) -> list:
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        spec = argument_spec()
+        spec = argument_spec(CONNECTION, QUERY)
         redactor = Redactor()
-        for name in _SECRET_OPTIONS:
-            redactor.add(kwargs.get(name) if isinstance(kwargs.get(name), str) else None)
-
         self._refuse_unknown_options(spec, kwargs)
-        try:
-            self.set_options(var_options=variables, direct=kwargs)
-        except AnsibleOptionsError as exc:
-            # Word a bad direct value the way the module would, so both edges agree.
-            message = self._module_message(spec, kwargs, isinstance(exc, AnsibleRequiredOptionError))
-            raise AnsibleLookupError(redactor.redact(message or str(exc))) from None
-
-        params = {}
-        for name in spec:
-            value = self.get_option(name)
-            # Unset options must be absent, not None: the argspec rules count present keys.
-            if value is not None:
-                params[name] = value
-        for name in _SECRET_OPTIONS:
-            redactor.add(params.get(name))
-
-        validation = ArgumentSpecValidator(spec, **argument_rules()).validate(params)
-        if validation.error_messages:
-            raise AnsibleLookupError(redactor.redact(validation.errors.msg))
-        params = validation.validated_parameters
-
-        if not deps.HAS_REQUESTS:
+        params = self._params(spec, variables, kwargs, redactor)
+        if not _deps.HAS_REQUESTS:
             raise AnsibleLookupError(missing_required_lib("requests"))
-        if params.get("jmespath") is not None and not deps.HAS_JMESPATH:
+        if params.get("jmespath") is not None and not _deps.HAS_JMESPATH:
             raise AnsibleLookupError(missing_required_lib("jmespath"))
 
         try:
-            result = run_query(params, terms=_flatten_terms(terms) or [None], warn=display.warning)
+            request = query_request(params, terms=_flatten_terms(terms) or [None])
+            result = run_query(request, warn=display.warning)
         except VeeamEmError as exc:
             raise AnsibleLookupError(redactor.redact(str(exc))) from None
 
-        if not result["replica_task_sessions"]:
+        if not result["summary"]["count"]:
             self._handle_empty(result["request"]["filter"])
         if "jmespath_result" in result:
             value = result["jmespath_result"]
             return value if isinstance(value, list) else [value]
         return result["replica_task_sessions"]
+
+    def _params(self, spec: dict, variables, kwargs: dict, redactor: Redactor) -> dict:
+        """The options from every source (direct > vars > env > ini), validated by the module's
+        argument spec, so that both edges accept the same values and word errors the same way."""
+        for name in _SECRET_OPTIONS:
+            redactor.add(kwargs.get(name) if isinstance(kwargs.get(name), str) else None)
+        config_error = None
+        try:
+            self.set_options(var_options=variables, direct=kwargs)
+        except AnsibleOptionsError as exc:
+            # The config system refuses a bad or missing value in its own words; the argument
+            # spec below says the same as the module would, from the directly given values.
+            config_error, params = exc, {k: v for k, v in kwargs.items() if k not in _LOOKUP_ONLY_OPTIONS}
+        else:
+            # Unset options must be absent, not None: the argspec rules count present keys.
+            params = {name: self.get_option(name) for name in spec if self.get_option(name) is not None}
+        for name in _SECRET_OPTIONS:
+            redactor.add(params.get(name) if isinstance(params.get(name), str) else None)
+        validation = ArgumentSpecValidator(spec, **argument_rules()).validate(params)
+        if validation.error_messages:
+            raise AnsibleLookupError(redactor.redact(validation.errors.msg))
+        if config_error is not None:
+            raise AnsibleLookupError(redactor.redact(str(config_error)))
+        return validation.validated_parameters
 
     def _handle_empty(self, sent_filter) -> None:
         on_empty = self.get_option("on_empty")
@@ -173,19 +176,3 @@ class LookupModule(LookupBase):
         if unknown:
             raise AnsibleLookupError("Unsupported parameters for (veeam_em.query.replica_task_sessions) lookup: %s. "
                                      "Supported parameters include: %s." % (", ".join(unknown), ", ".join(sorted(known))))
-
-    @staticmethod
-    def _module_message(spec: dict, kwargs: dict, missing_required: bool) -> str | None:
-        """The module's message for the same mistake, when the argspec can tell.
-
-        Only the directly given options are checked (plus the required ones when one is missing
-        everywhere): a value from a variable or ansible.cfg is not in ``kwargs``.
-        """
-        wanted = {}
-        for name, option in spec.items():
-            given = name in kwargs or any(alias in kwargs for alias in option.get("aliases", ()))
-            if given or (missing_required and option.get("required")):
-                wanted[name] = option
-        given_values = {name: value for name, value in kwargs.items() if name not in _LOOKUP_ONLY_OPTIONS}
-        validation = ArgumentSpecValidator(wanted).validate(given_values)
-        return validation.errors.msg if validation.error_messages else None

@@ -18,6 +18,19 @@ description:
   - One logon and one logout per run (none with O(session_id)); the logout also happens when the
     query fails.
   - Read-only; never changes anything and never returns C(ansible_facts).
+  - Reads Enterprise Manager 12 and 13 alike (EM 13 writes its JSON member names in camelCase, EM 12
+    in PascalCase; both, and any mix, are read).
+  - Large results cost Ansible far more than EM does. Ask for what you need - O(fields) for a few keys,
+    O(return_sessions=false) for the C(summary) alone, or O(jmespath) for a computed answer.
+options:
+  return_sessions:
+    description:
+      - Return the sessions in RV(replica_task_sessions).
+      - With V(false) that key is left out and the sessions are reduced to RV(summary) (and
+        RV(jmespath_result)) as the pages arrive, so memory stays small however many sessions match.
+        Without O(jmespath) the sessions are never all held at once.
+    type: bool
+    default: true
 author:
   - veeam_em.query contributors (@veeam-em)
 seealso:
@@ -80,14 +93,35 @@ EXAMPLES = r"""
 - name: Show how many sessions of each result there were
   ansible.builtin.debug:
     msg: '{{ failed_sessions.summary.by_result }}'
+
+- name: Count last week's sessions per result without returning them
+  veeam_em.query.replica_task_session_info:
+    url: https://em01.example.com:9398
+    username: '{{ veeam_em_username }}'
+    password: '{{ veeam_em_password }}'
+    ca_path: /etc/pki/em01-ca.pem
+    created_after: 7d
+    return_sessions: false
+  register: week
+
+- name: Three columns of every failed session of the day, light enough for large estates
+  veeam_em.query.replica_task_session_info:
+    url: https://em01.example.com:9398
+    username: '{{ veeam_em_username }}'
+    password: '{{ veeam_em_password }}'
+    ca_path: /etc/pki/em01-ca.pem
+    result: Failed
+    created_after: 24h
+    fields: [vm_name, result, creation_time]
+  register: failed_columns
 """
 
 RETURN = r"""
 replica_task_sessions:
   description:
     - The matching sessions, normalized, in the order of O(sort_by) and O(sort_order).
-    - Every session has every key listed here.
-  returned: success
+    - Every session has every key listed here, or exactly the keys of O(fields) in that order.
+  returned: success, unless O(return_sessions=false)
   type: list
   elements: dict
   contains:
@@ -112,12 +146,20 @@ replica_task_sessions:
       returned: always
       sample: web01
     state:
-      description: V(InProgress), V(Pending) or V(Completed).
+      description:
+        - V(InProgress), V(Pending) or V(Completed). A session is unfinished while V(InProgress) or V(Pending).
       type: str
       returned: always
       sample: Completed
     result:
-      description: V(Success), V(Warning) or V(Failed).
+      description:
+        - V(Success), V(Warning) or V(Failed) for a finished session.
+        - V(null) while the session is unfinished, whatever EM shows (EM 12 and 13 write C(None), older
+          versions a provisional C(Success)), and when EM wrote C(None) for a finished one. A running
+          session is never a success.
+        - The O(result) option is compiled into EM's own filter, which compares EM's stored value; on older
+          EM it can match a running session with a provisional C(Success); such a session comes back with
+          RV(replica_task_sessions[].result) V(null). Add O(state=Completed) to exclude running sessions.
       type: str
       returned: always
       sample: Success
@@ -132,13 +174,16 @@ replica_task_sessions:
       returned: always
       sample: '2026-11-28T21:00:26.19Z'
     end_time:
-      description: When the session ended, ISO-8601 UTC with C(Z); V(null) while it runs.
+      description:
+        - When the session ended, ISO-8601 UTC with C(Z).
+        - V(null) while the session is unfinished, and when EM gives no usable end - a missing member,
+          V(null), an empty string, or a sentinel such as C(1900-01-01T00:00:00Z) (any end before the start).
       type: str
       returned: always
       sample: '2026-11-28T21:03:16.73Z'
     duration_seconds:
       description: Seconds between RV(replica_task_sessions[].creation_time) and
-        RV(replica_task_sessions[].end_time); V(null) while the session runs.
+        RV(replica_task_sessions[].end_time); V(null) when RV(replica_task_sessions[].end_time) is; never negative.
       type: float
       returned: always
       sample: 170.54
@@ -178,23 +223,26 @@ replica_task_sessions:
       returned: always
       sample: https://em01.example.com:9398/api/replicaTaskSessions/c20dae03-4f75-4191-ae81-862f4b7988ca?format=Entity
 summary:
-  description: Figures over RV(replica_task_sessions).
+  description:
+    - Figures over the matching sessions (at most O(limit)), always computed from complete sessions,
+      also with O(fields) or O(return_sessions=false).
   returned: success
   type: dict
   contains:
     count:
-      description: Number of sessions returned.
+      description: Number of matching sessions (at most O(limit)).
       type: int
       returned: always
       sample: 42
     by_result:
       description:
-        - Number of finished sessions per result; every known result is present, with V(0) when absent.
-        - Sessions still V(InProgress) or V(Pending) are left out (they are counted in RV(summary.by_state)),
-          because EM may already report a provisional result such as V(Success) for a running task.
+        - Number of sessions per result; V(Success), V(Warning), V(Failed) and V(None) are always present,
+          with V(0) when absent, and the counts add up to RV(summary.count).
+        - V(None) counts the sessions without a result - unfinished ones (V(InProgress), V(Pending)) and those
+          EM gave the result C(None) - so a running session is never counted as a success.
       type: dict
       returned: always
-      sample: {Success: 40, Warning: 1, Failed: 1}
+      sample: {Success: 40, Warning: 1, Failed: 1, None: 2}
     by_state:
       description: Number of sessions per state; every known state is present, with V(0) when absent.
       type: dict
@@ -226,7 +274,7 @@ truncated:
   type: bool
   sample: false
 jmespath_result:
-  description: The value of O(jmespath) applied to RV(replica_task_sessions).
+  description: The value of O(jmespath) applied to the matching sessions, complete (every key), whatever O(fields) and O(return_sessions) say.
   returned: when O(jmespath) is set
   type: raw
   sample: [db01, web01]
@@ -249,7 +297,7 @@ request:
       returned: always
       sample: 1
     api_version:
-      description: The EM REST API version used.
+      description: The EM REST API version requested at logon (O(api_version)).
       type: str
       returned: always
       sample: latest
@@ -257,23 +305,27 @@ request:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.veeam_em.query.plugins.module_utils import deps
+from ansible_collections.veeam_em.query.plugins.module_utils import _deps
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmError
-from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec
-from ansible_collections.veeam_em.query.plugins.module_utils.replica_task_sessions import run_query
+from ansible_collections.veeam_em.query.plugins.module_utils._options import (
+    CONNECTION, MODULE_ONLY, QUERY, argument_rules, argument_spec,
+)
+from ansible_collections.veeam_em.query.plugins.module_utils._query import run_query
+from ansible_collections.veeam_em.query.plugins.module_utils._request import query_request
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True, **argument_rules())
+    module = AnsibleModule(argument_spec=argument_spec(CONNECTION, QUERY, MODULE_ONLY), supports_check_mode=True,
+                           **argument_rules())
 
-    if not deps.HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=deps.REQUESTS_IMPORT_ERROR)
-    if module.params["jmespath"] is not None and not deps.HAS_JMESPATH:
-        module.fail_json(msg=missing_required_lib("jmespath"), exception=deps.JMESPATH_IMPORT_ERROR)
+    if not _deps.HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=_deps.REQUESTS_IMPORT_ERROR)
+    if module.params["jmespath"] is not None and not _deps.HAS_JMESPATH:
+        module.fail_json(msg=missing_required_lib("jmespath"), exception=_deps.JMESPATH_IMPORT_ERROR)
 
     try:
         # Read-only: check mode runs the same query, so registered results stay useful there.
-        result = run_query(module.params, warn=module.warn)
+        result = run_query(query_request(module.params), warn=module.warn)
     except VeeamEmError as exc:
         module.fail_json(msg=str(exc), **exc.details)
     module.exit_json(changed=False, **result)

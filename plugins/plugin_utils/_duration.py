@@ -3,15 +3,15 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Durations for the compliance filters: parse ``90m``/``24h``/``7d``/``2w`` and print ages for people.
 
-The syntax is the relative-age syntax of the module's ``created_after`` option (design.md),
-parsed by the same function, so a user writes an RPO the same way as a query window.
+The syntax is the relative-age syntax of the module's ``created_after`` option, parsed by the
+same function, so a user writes an RPO the same way as a query window.
 """
 
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_age_seconds
+from ansible_collections.veeam_em.query.plugins.module_utils._time import parse_age_seconds
 
 DURATION_HELP = "a number of seconds or a duration such as 90m, 24h, 7d or 2w"
 

@@ -38,9 +38,9 @@ INNERMOST_RULES = (
     ("HTTP + TLS (incl. waiting for the emulator)", (
         "/ssl.py", "/socket.py", "/http/client.py", "/urllib3/", "/requests/", "/module_utils/urls.py",
     )),
-    ("normalization (engine)", ("/module_utils/normalize",)),
-    ("summary (engine)", ("/module_utils/summary",)),
-    ("parsing (engine)", ("/module_utils/parse_",)),
+    ("normalization (engine)", ("/module_utils/_normalize",)),
+    ("summary (engine)", ("/module_utils/_summary",)),
+    ("parsing (engine)", ("/module_utils/_json", "/module_utils/_xml", "/module_utils/_wire")),
     ("engine: paging, connection, options", ("/veeam_em/query/plugins/",)),
     ("Ansible module framework (argspec, setup)", ("/ansible/module_utils/",)),
     (WAITING, ("/threading.py", "/queue.py", "/concurrent/futures/")),

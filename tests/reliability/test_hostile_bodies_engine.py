@@ -41,7 +41,7 @@ def engine(collections_root):  # pylint: disable=unused-argument
         errors=importlib.import_module(base + "_errors"),
         wire=importlib.import_module(base + "_wire"),
         normalize=importlib.import_module(base + "_normalize"),
-        types=importlib.import_module(base + "query_types"),
+        types=importlib.import_module(base + "_query_types"),
     )
 
 

@@ -17,10 +17,9 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.loader import lookup_loader
 
-from ansible_collections.veeam_em.query.plugins.module_utils import replica_task_sessions as facade
-from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmAuthError
-from ansible_collections.veeam_em.query.plugins.module_utils.paging import QueryPages
 from ansible_collections.veeam_em.query.plugins.modules import replica_task_session_info as module
+from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
+from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import PASSWORD, USERNAME, FakeEm
 
 try:  # ansible-core 2.19+
     from ansible.module_utils.testing import patch_module_args
@@ -49,15 +48,28 @@ def _clean_env(monkeypatch):
 
 @pytest.fixture
 def captured(lookup_plugin, monkeypatch):
-    """Replace the engine call; record the params and terms the lookup hands over."""
-    calls = []
+    """Stop at the request builder; record the params and terms the lookup hands over."""
 
-    def fake_run_query(params, terms=(None,), warn=None):
+    class Calls(list):
+        pass
+
+    calls = Calls()
+
+    class Stop(Exception):
+        pass
+
+    def recording_query_request(params, terms=(None,)):
         calls.append({"params": params, "terms": list(terms)})
-        return {"replica_task_sessions": [{"uid": "u1"}], "summary": {}, "truncated": False,
-                "request": {"filter": None, "pages": 1, "api_version": "latest"}}
+        raise Stop()
 
-    monkeypatch.setattr(sys.modules[type(lookup_plugin).__module__], "run_query", fake_run_query)
+    monkeypatch.setattr(sys.modules[type(lookup_plugin).__module__], "query_request", recording_query_request)
+
+    def run(*args, **kwargs):
+        with pytest.raises(Stop):
+            lookup_plugin.run(*args, **kwargs)
+        return True
+
+    calls.run = run
     return calls
 
 
@@ -77,17 +89,17 @@ def ini_file(tmp_path, monkeypatch):
 def test_precedence_direct_over_vars_over_env_over_ini(lookup_plugin, captured, monkeypatch, ini_file):
     # Ansible's config system ranks env above ansible.cfg (ConfigManager.get_config_value_and_origin).
     ini_file(url="ini-em", timeout="11")
-    assert lookup_plugin.run([], {}, **CREDENTIALS) and captured[-1]["params"]["url"] == "ini-em"
+    assert captured.run([], {}, **CREDENTIALS) and captured[-1]["params"]["url"] == "ini-em"
     assert captured[-1]["params"]["timeout"] == 11.0
 
     monkeypatch.setenv("VEEAM_EM_URL", "env-em")
-    lookup_plugin.run([], {}, **CREDENTIALS)
+    captured.run([], {}, **CREDENTIALS)
     assert captured[-1]["params"]["url"] == "env-em"
 
-    lookup_plugin.run([], {"veeam_em_url": "vars-em"}, **CREDENTIALS)
+    captured.run([], {"veeam_em_url": "vars-em"}, **CREDENTIALS)
     assert captured[-1]["params"]["url"] == "vars-em"
 
-    lookup_plugin.run([], {"veeam_em_url": "vars-em"}, url="direct-em", **CREDENTIALS)
+    captured.run([], {"veeam_em_url": "vars-em"}, url="direct-em", **CREDENTIALS)
     assert captured[-1]["params"]["url"] == "direct-em"
 
 
@@ -95,7 +107,7 @@ def test_environment_only_configuration_with_type_coercion(lookup_plugin, captur
     for name, value in {"URL": "em01", "USERNAME": "svc", "PASSWORD": SECRET, "VALIDATE_CERTS": "no",
                         "CA_PATH": "/tmp/ca.pem", "TIMEOUT": "7.5", "RETRIES": "5"}.items():
         monkeypatch.setenv("VEEAM_EM_" + name, value)
-    lookup_plugin.run(["Result==Failed"], {})
+    captured.run(["Result==Failed"], {})
     params = captured[-1]["params"]
     assert params["url"] == "em01" and params["username"] == "svc" and params["password"] == SECRET
     assert params["validate_certs"] is False
@@ -108,21 +120,21 @@ def test_vars_supply_every_connection_option(lookup_plugin, captured):
     variables = {"veeam_em_url": "em01", "veeam_em_username": "svc", "veeam_em_password": SECRET,
                  "veeam_em_validate_certs": "false", "veeam_em_ca_path": "/x.pem",
                  "veeam_em_timeout": 9, "veeam_em_retries": "0"}
-    lookup_plugin.run([], variables)
+    captured.run([], variables)
     params = captured[-1]["params"]
     assert (params["url"], params["username"], params["password"]) == ("em01", "svc", SECRET)
     assert params["validate_certs"] is False and params["timeout"] == 9.0 and params["retries"] == 0
 
 
 def test_session_id_from_vars(lookup_plugin, captured):
-    lookup_plugin.run([], {"veeam_em_session_id": "token"}, url="em01")
+    captured.run([], {"veeam_em_session_id": "token"}, url="em01")
     assert captured[-1]["params"]["session_id"] == "token" and captured[-1]["params"]["username"] is None
 
 
 def test_terms_are_passed_in_order_and_list_terms_flattened(lookup_plugin, captured):
-    lookup_plugin.run(["Result==Failed", ["Name==a", "Name==b"]], {}, url="em01", **CREDENTIALS)
+    captured.run(["Result==Failed", ["Name==a", "Name==b"]], {}, url="em01", **CREDENTIALS)
     assert captured[-1]["terms"] == ["Result==Failed", "Name==a", "Name==b"]
-    lookup_plugin.run([], {}, url="em01", **CREDENTIALS)
+    captured.run([], {}, url="em01", **CREDENTIALS)
     assert captured[-1]["terms"] == [None]
 
 
@@ -143,7 +155,7 @@ def _module_failure(args, monkeypatch):
         raise _ModuleExit(result["msg"])
 
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    monkeypatch.setattr(facade, "EmClient", None)  # any network use would crash the test
+    monkeypatch.setattr(module, "run_query", None)  # any network use would crash the test
     context = patch_module_args(args) if patch_module_args else contextlib.nullcontext()
     if patch_module_args is None:
         basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
@@ -166,6 +178,7 @@ def _module_failure(args, monkeypatch):
     {"timeout": "soon"},
     {"retries": -1},
     {"wire_format": "yaml"},
+    {"fields": ["vm_name", "colour"]},
     {"created_after": "1d", "created_before": "2d"},
     {"url": None},
 ])
@@ -180,83 +193,57 @@ def test_lookup_and_module_word_bad_input_identically(lookup_plugin, monkeypatch
     assert SECRET not in module_message
 
 
-# --- with the facade's network part mocked ------------------------------------------------
+# --- against the fake EM --------------------------------------------------------------------
 
-class _Network:
-    def __init__(self, found=True, error=None):
-        self.found = found
-        self.error = error
-        self.logons = self.logouts = 0
-        self.filters = []
-
-    def client(self, settings, warn=None):
-        network = self
-
-        class Client:
-            def __enter__(self):
-                network.logons += 1
-                return self
-
-            def __exit__(self, *exc):
-                network.logouts += 1
-                return False
-
-        return Client()
-
-    def fetch(self, client, query_type, filter_expr, *args, **kwargs):
-        if self.error:
-            raise self.error
-        self.filters.append(filter_expr)
-        sessions = [{"uid": "u%d" % len(self.filters), "vm_name": "vm%d" % len(self.filters), "result": "Failed",
-                     "state": "Completed", "creation_time": "2026-11-28T21:00:00Z", "total_size": 1}] if self.found else []
-        return QueryPages(sessions=sessions, truncated=False, pages_fetched=1, pages_count=1, filter_sent=filter_expr)
+SPECS = [em_bodies.make_spec(i) for i in range(4)]
 
 
 @pytest.fixture
-def network(monkeypatch):
-    fake = _Network()
-    monkeypatch.setattr(facade, "EmClient", fake.client)
-    monkeypatch.setattr(facade, "fetch_sessions", fake.fetch)
-    return fake
+def em(server):
+    return FakeEm(SPECS).install(server)
 
 
-def test_terms_anded_with_keywords_one_logon_for_all(lookup_plugin, network):
-    result = lookup_plugin.run(["Result==Failed", 'VmDisplayName=="web 01"'], {}, url="em01",
-                               created_after="2026-11-28T00:00:00Z", result=["Failed", "warning"], **CREDENTIALS)
+def fake_em_options(em, **options):
+    return dict({"url": em.host, "username": USERNAME, "password": PASSWORD}, **options)
+
+
+def test_terms_anded_with_keywords_one_logon_for_all(lookup_plugin, em):
+    result = lookup_plugin.run(["Result==Failed", 'VmDisplayName=="web 01"'], {},
+                               **fake_em_options(em, created_after="2026-11-28T00:00:00Z", result=["Failed", "warning"],
+                                                 limit=1))
     keywords = '(Result==Failed,Result==Warning);CreationTime>="2026-11-28T00:00:00Z"'
-    assert network.filters == [keywords + ";(Result==Failed)", keywords + ';(VmDisplayName=="web 01")']
-    assert (network.logons, network.logouts) == (1, 1)
-    assert [session["uid"] for session in result] == ["u1", "u2"]
+    assert [r[2]["filter"].split(";CreationTime<")[0] for r in em.query_requests()] == [
+        "(%s;(Result==Failed))" % keywords, '(%s;(VmDisplayName=="web 01"))' % keywords]
+    assert (em.counts["logon"], em.counts["logout"]) == (1, 1)
+    # The fake EM does not filter, so each term's newest session comes back, in term order.
+    assert [session["uid"] for session in result] == [SPECS[0].uid, SPECS[0].uid]
 
 
-def test_jmespath_applies_to_the_combined_list(lookup_plugin, network):
-    assert lookup_plugin.run(["Name==a", "Name==b"], {}, url="em01", jmespath="[].vm_name", **CREDENTIALS) == ["vm1", "vm2"]
-    assert lookup_plugin.run(["Name==a", "Name==b"], {}, url="em01", jmespath="length(@)", **CREDENTIALS) == [2]
+def test_jmespath_applies_to_the_combined_list_and_fields_shape_the_items(lookup_plugin, em):
+    assert lookup_plugin.run(["Name==a", "Name==b"], {}, **fake_em_options(em, jmespath="length(@)")) == [8]
+    assert lookup_plugin.run([], {}, **fake_em_options(em, limit=2, fields=["vm_name"])) == [
+        {"vm_name": SPECS[0].vm_name}, {"vm_name": SPECS[1].vm_name}]
 
 
-def test_on_empty(lookup_plugin, network, monkeypatch):
-    network.found = False
+def test_on_empty(lookup_plugin, server, monkeypatch):
+    em = FakeEm([]).install(server)
     warnings = []
-    monkeypatch.setattr(sys.modules[type(lookup_plugin).__module__].display, "warning", warnings.append)
-    assert lookup_plugin.run(["Name==nobody"], {}, url="em01", **CREDENTIALS) == []
+    # The fake EM speaks plain http, which is warned about too: keep the warnings of interest.
+    monkeypatch.setattr(sys.modules[type(lookup_plugin).__module__].display, "warning",
+                        lambda text: warnings.append(text) if "found no session" in text else None)
+    assert lookup_plugin.run(["Name==nobody"], {}, **fake_em_options(em)) == []
     assert warnings == []
-    assert lookup_plugin.run(["Name==nobody"], {}, url="em01", on_empty="warn", **CREDENTIALS) == []
+    assert lookup_plugin.run(["Name==nobody"], {}, **fake_em_options(em, on_empty="warn")) == []
     assert len(warnings) == 1 and "(Name==nobody)" in warnings[0]
     with pytest.raises(AnsibleError, match="found no session"):
-        lookup_plugin.run(["Name==nobody"], {}, url="em01", on_empty="error", **CREDENTIALS)
-    assert network.logons == network.logouts == 3
+        lookup_plugin.run(["Name==nobody"], {}, **fake_em_options(em, on_empty="error"))
+    assert em.counts["logon"] == em.counts["logout"] == 3
 
 
-def test_engine_errors_are_lookup_errors_without_secrets(lookup_plugin, network):
-    # Even if a lower layer leaked the password into its message, the lookup masks it.
-    network.error = VeeamEmAuthError("logon refused for password %s" % SECRET)
+def test_engine_errors_are_lookup_errors_without_secrets(lookup_plugin, em):
+    # Even when EM echoes the password in its error text, the lookup masks it.
+    em.fail_next("/api/query", 400, body=em_bodies.error_json("bad request for password %s" % PASSWORD, 400))
     with pytest.raises(AnsibleError) as caught:
-        lookup_plugin.run([], {}, url="em01", **CREDENTIALS)
-    assert SECRET not in caught.value.message and "logon refused" in caught.value.message
-    assert network.logons == network.logouts == 1
-
-
-def test_bad_term_fails_before_logon(lookup_plugin, network):
-    with pytest.raises(AnsibleError, match="option 'term 2'"):
-        lookup_plugin.run(["Result==Failed", "Result=="], {}, url="em01", **CREDENTIALS)
-    assert network.logons == 0
+        lookup_plugin.run([], {}, **fake_em_options(em))
+    assert PASSWORD not in caught.value.message and "bad request for password" in caught.value.message
+    assert em.counts["logon"] == em.counts["logout"] == 1

@@ -12,13 +12,15 @@ import re
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.veeam_em.query.plugins.module_utils.filter_compiler import add_term, compile_filter, quote_value
-from ansible_collections.veeam_em.query.plugins.module_utils.filter_syntax import check_raw_filter
-from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import add_term, compile_filter, quote_value
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_syntax import check_raw_filter
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._time import datetime_to_ticks
 
 Q = REPLICA_TASK_SESSION
 UTC = datetime.timezone.utc
 NOW = datetime.datetime(2026, 11, 29, 12, 0, 0, tzinfo=UTC)
+NOW_TICKS = datetime_to_ticks(NOW)
 GUID = "c20dae03-4f75-4191-ae81-862f4b7988ca"
 
 # An independent reading of one EM literal: a bare [A-Za-z0-9_] token or "..." with "" escapes.
@@ -54,7 +56,7 @@ NASTY_VALUES = [
 
 @pytest.mark.parametrize("value", NASTY_VALUES)
 def test_every_value_matches_exactly_itself(value):
-    compiled = compile_filter({"vm_name": [value]}, Q, NOW)
+    compiled = compile_filter({"vm_name": [value]}, Q, NOW_TICKS)
     assert _decode_single(compiled, "VmDisplayName") == value
     # and it stays one comparison for EM's grammar
     check_raw_filter("compiled", compiled, Q)
@@ -66,7 +68,7 @@ def test_random_values_round_trip_without_injection():
     for _round in range(500):
         values = ["".join(rng.choice(alphabet) for _char in range(rng.randint(0, 12)))
                   for _value in range(rng.randint(1, 3))]
-        compiled = compile_filter({"job_name": values}, Q, NOW)
+        compiled = compile_filter({"job_name": values}, Q, NOW_TICKS)
         unique = list(dict.fromkeys(values))
         if len(unique) == 1:
             assert _decode_single(compiled, "JobName") == unique[0]
@@ -94,16 +96,16 @@ def test_lists_become_or_groups_and_options_are_anded_in_a_stable_order():
         "result": ["Warning", "Failed"],
         "vm_name": ["web 01", "db01"],
         "backup_server_name": ["vbr01.example.com"],
-    }, Q, NOW)
+    }, Q, NOW_TICKS)
     assert compiled == ('(VmDisplayName=="web 01",VmDisplayName==db01);'
                         'BackupServerName=="vbr01.example.com";'
                         '(Result==Warning,Result==Failed)')
 
 
 def test_duplicates_collapse_and_empty_lists_mean_no_condition():
-    assert compile_filter({"result": ["failed", "Failed", "FAILED"]}, Q, NOW) == "Result==Failed"
-    assert compile_filter({"result": [], "vm_name": None}, Q, NOW) is None
-    assert compile_filter({}, Q, NOW) is None
+    assert compile_filter({"result": ["failed", "Failed", "FAILED"]}, Q, NOW_TICKS) == "Result==Failed"
+    assert compile_filter({"result": [], "vm_name": None}, Q, NOW_TICKS) is None
+    assert compile_filter({}, Q, NOW_TICKS) is None
 
 
 @pytest.mark.parametrize("option, field, kind", [
@@ -116,7 +118,7 @@ def test_uids_accept_guid_or_urn_and_normalize_to_lower_case_urn(option, field, 
     expected = '%s=="urn:veeam:%s:%s"' % (field, kind, GUID)
     for spelling in (GUID, GUID.upper(), "{%s}" % GUID, "urn:veeam:%s:%s" % (kind, GUID.upper()),
                      "URN:VEEAM:%s:%s" % (kind.lower(), GUID)):
-        assert compile_filter({option: [spelling]}, Q, NOW) == expected
+        assert compile_filter({option: [spelling]}, Q, NOW_TICKS) == expected
 
 
 @pytest.mark.parametrize("option, value, problem", [
@@ -127,19 +129,19 @@ def test_uids_accept_guid_or_urn_and_normalize_to_lower_case_urn(option, field, 
 ])
 def test_bad_uids_fail(option, value, problem):
     with pytest.raises(VeeamEmInputError) as caught:
-        compile_filter({option: [value]}, Q, NOW)
+        compile_filter({option: [value]}, Q, NOW_TICKS)
     assert problem in str(caught.value)
     assert "'%s'" % option in str(caught.value)
 
 
 def test_enum_values_are_case_insensitive_and_normalized():
-    assert compile_filter({"state": ["inprogress", "COMPLETED"]}, Q, NOW) == "(State==InProgress,State==Completed)"
+    assert compile_filter({"state": ["inprogress", "COMPLETED"]}, Q, NOW_TICKS) == "(State==InProgress,State==Completed)"
 
 
 @pytest.mark.parametrize("option, value", [("result", "Faild"), ("state", "Running"), ("result", "Success,")])
 def test_unknown_enum_values_fail_naming_option_and_value(option, value):
     with pytest.raises(VeeamEmInputError) as caught:
-        compile_filter({option: [value]}, Q, NOW)
+        compile_filter({option: [value]}, Q, NOW_TICKS)
     assert "'%s'" % option in str(caught.value) and repr(value) in str(caught.value)
 
 
@@ -148,7 +150,7 @@ def test_time_and_size_bounds():
         "created_after": "24h", "created_before": "2026-11-29T13:00:00+01:00",
         "ended_after": "2026-11-28T06:00:00.5", "ended_before": "90m",
         "min_total_size": "1.5TiB", "max_total_size": 2 * 2 ** 40,
-    }, Q, NOW)
+    }, Q, NOW_TICKS)
     expected = [
         'CreationTime>="%s"' % (NOW - datetime.timedelta(hours=24)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         'CreationTime<"2026-11-29T12:00:00Z"',
@@ -170,15 +172,15 @@ def test_time_and_size_bounds():
 ])
 def test_impossible_or_invalid_ranges_fail(params, option):
     with pytest.raises(VeeamEmInputError) as caught:
-        compile_filter(params, Q, NOW)
+        compile_filter(params, Q, NOW_TICKS)
     assert caught.value.option == option
 
 
 def test_raw_filter_is_checked_and_anded_in_parentheses():
-    compiled = compile_filter({"result": ["Failed"], "filter": " State==Completed,State==Pending "}, Q, NOW)
+    compiled = compile_filter({"result": ["Failed"], "filter": " State==Completed,State==Pending "}, Q, NOW_TICKS)
     assert compiled == "Result==Failed;(State==Completed,State==Pending)"
     with pytest.raises(VeeamEmInputError, match="option 'filter'"):
-        compile_filter({"filter": "(State==Completed"}, Q, NOW)
+        compile_filter({"filter": "(State==Completed"}, Q, NOW_TICKS)
 
 
 def test_terms_are_anded_to_the_base_filter():

@@ -22,8 +22,9 @@ import datetime
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils.filter_compiler import compile_filter
-from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import compile_filter
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._time import datetime_to_ticks
 from ansible_collections.veeam_em.query.tests.emulator.em import filter_compile as emulator_compile
 from ansible_collections.veeam_em.query.tests.emulator.em import filter_grammar as emulator_grammar
 from ansible_collections.veeam_em.query.tests.emulator.em import query_types as emulator_types
@@ -37,6 +38,7 @@ else:
     HAS_HYPOTHESIS = True
 
 NOW = datetime.datetime(2026, 11, 29, 12, 0, 0, tzinfo=datetime.timezone.utc)
+NOW_TICKS = datetime_to_ticks(NOW)
 # Typed string option -> the EM field (and record key) it filters on, from design.md.
 STRING_OPTIONS = {
     "vm_name": "VmDisplayName",
@@ -102,7 +104,7 @@ def _matched(filter_text: str, records: list, comparison: str, precedence: str) 
 def _assert_round_trip(option: str, values: list, comparison: str, precedence: str) -> None:
     field = STRING_OPTIONS[option]
     records = _records(field, values)
-    filter_text = compile_filter({option: values}, REPLICA_TASK_SESSION, NOW)
+    filter_text = compile_filter({option: values}, REPLICA_TASK_SESSION, NOW_TICKS)
     expected = [r["UID"] for r in records if any(_equal(r[field], value, comparison) for value in values)]
     assert expected, "the data set must contain the value itself"
     assert _matched(filter_text, records, comparison, precedence) == expected, (
@@ -133,7 +135,7 @@ def test_two_options_are_anded_whatever_their_values():
             number += 1
             records.append({"UID": "urn:veeam:ReplicaTaskSession:%d" % number, "VmDisplayName": vm_name,
                             "JobName": job_name, "Name": "n", "Reason": "", "BackupServerName": "s"})
-    filter_text = compile_filter({"vm_name": vm_values, "job_name": job_values}, REPLICA_TASK_SESSION, NOW)
+    filter_text = compile_filter({"vm_name": vm_values, "job_name": job_values}, REPLICA_TASK_SESSION, NOW_TICKS)
     expected = [r["UID"] for r in records if r["VmDisplayName"] in vm_values and r["JobName"] in job_values]
     assert len(expected) == 4
     for comparison in COMPARISONS:

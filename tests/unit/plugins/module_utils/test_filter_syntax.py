@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.veeam_em.query.plugins.module_utils.filter_syntax import check_raw_filter
-from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_syntax import check_raw_filter
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
 
 
 @pytest.mark.parametrize("text", [

@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.veeam_em.query.plugins.module_utils import _wire
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 from ansible_collections.veeam_em.query.plugins.module_utils._normalize import SESSION_KEYS, SessionNormalizer, camel_case
-from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
 DESIGN_KEYS = ['uid', 'id', 'name', 'vm_name', 'state', 'result', 'reason', 'creation_time', 'end_time',

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""options: the shared argspec (env fallbacks, rules) and the range checks."""
+"""_options: the generated argument spec (env fallbacks, defaults, rules)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec, check_ranges
+from ansible_collections.veeam_em.query.plugins.module_utils._options import (
+    CONNECTION, MODULE_ONLY, QUERY, argument_rules, argument_spec,
+)
 
 ENV_NAMES = {
     "url": "VEEAM_EM_URL", "username": "VEEAM_EM_USERNAME", "password": "VEEAM_EM_PASSWORD",
@@ -26,7 +27,7 @@ def _clean_env(monkeypatch):
 
 
 def _validate(params):
-    return ArgumentSpecValidator(argument_spec(), **argument_rules()).validate(params)
+    return ArgumentSpecValidator(argument_spec(CONNECTION, QUERY, MODULE_ONLY), **argument_rules()).validate(params)
 
 
 def test_connection_options_fall_back_to_the_environment(monkeypatch):
@@ -51,6 +52,7 @@ def test_defaults():
     assert params["api_version"] == "latest" and params["wire_format"] == "json"
     assert params["sort_by"] == "CreationTime" and params["sort_order"] == "descending"
     assert params["page_size"] == 500 and params["concurrency"] == 4 and params["limit"] is None
+    assert params["fields"] is None and params["return_sessions"] is True
 
 
 @pytest.mark.parametrize("params, message", [
@@ -59,6 +61,7 @@ def test_defaults():
     ({"url": "em01"}, "one of the following is required: username, session_id"),
     ({"url": "em01", "session_id": "t", "sort_by": "creationtime"}, "sort_by"),
     ({"url": "em01", "session_id": "t", "limit": "many"}, "limit"),
+    ({"url": "em01", "session_id": "t", "fields": ["vm_name", "vm"]}, "fields"),
 ])
 def test_rules(params, message):
     result = _validate(params)
@@ -76,16 +79,14 @@ def test_session_id_alone_is_enough_and_alias_works():
     assert result.validated_parameters["vm_name"] == ["a"]
 
 
-@pytest.mark.parametrize("option, value", [
-    ("limit", 0), ("limit", -1), ("page_size", 0), ("page_size", 10001), ("concurrency", 0),
-    ("concurrency", 17),
-])
-def test_out_of_range_numbers_fail_naming_option_and_value(option, value):
-    with pytest.raises(VeeamEmInputError) as caught:
-        check_ranges({option: value})
-    assert caught.value.option == option
-    assert repr(value) in str(caught.value)
+def test_unknown_fields_are_refused_naming_the_allowed_keys():
+    message = _validate({"url": "em01", "session_id": "t", "fields": ["vm_name", "vmname"]}).errors.msg
+    assert "vmname" in message
+    for key in ("uid", "vm_name", "result", "creation_time", "duration_seconds", "href"):
+        assert key in message
 
 
-def test_in_range_numbers_pass():
-    check_ranges({"limit": 1, "page_size": 10000, "concurrency": 16})
+def test_the_spec_is_a_fresh_copy_each_time():
+    first = argument_spec(CONNECTION)
+    first["url"]["required"] = False
+    assert argument_spec(CONNECTION)["url"]["required"] is True

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""fetch_sessions against the fake EM: order, parallelism, limit, time bound, de-duplication."""
+"""run_scan against the fake EM: order, parallelism, limit, time bound, de-duplication, streaming."""
 
 from __future__ import annotations
 
@@ -10,12 +10,9 @@ import math
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils.connection import ConnectionSettings, EmClient
-from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError, VeeamEmResponseError
-from ansible_collections.veeam_em.query.plugins.module_utils.paging import bounded_filter, check_query_args, fetch_sessions
-from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
-from ansible_collections.veeam_em.query.plugins.module_utils.retry_policy import RetryPolicy
-from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._paging import bounded_filter
+from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies, scan_runner
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import (
     PASSWORD,
     USERNAME,
@@ -45,18 +42,10 @@ def newest_first(specs):
     return [s.uid for s in sorted(specs, key=lambda s: s.creation, reverse=True)]
 
 
-def run(em, warnings=None, session_id=None, **kwargs):
-    args = dict(query_type='ReplicaTaskSession', filter_expr=None, sort_field='CreationTime',
-                descending=True, page_size=5, concurrency=4, limit=None)
-    args.update(kwargs)
-    if session_id:
-        settings = ConnectionSettings(url=em.host, session_id=session_id)
-    else:
-        settings = ConnectionSettings(url=em.host, username=USERNAME, password=PASSWORD)
-    sink = warnings if warnings is not None else []
-    with EmClient(settings, warn=sink.append, sleep=lambda s: None,
-                  retry_policy=RetryPolicy(retries=1, random=lambda: 0.0)) as client:
-        return fetch_sessions(client, **args)
+def run(em, warnings=None, session_id=None, wire_format='json', **kwargs):
+    values = {'url': em.host, 'wire_format': wire_format}
+    values.update({'session_id': session_id} if session_id else {'username': USERNAME, 'password': PASSWORD})
+    return scan_runner.run(values, warnings if warnings is not None else [], **kwargs)
 
 
 def test_all_pages_in_server_order_with_exact_request_count(em, specs):
@@ -86,7 +75,7 @@ def test_concurrency_one_is_sequential_and_in_page_order(em, specs):
 
 
 def test_ascending_sort_is_sent_and_kept(em, specs):
-    result = run(em, descending=False, sort_field='creationtime')
+    result = run(em, descending=False, sort_field='CreationTime')
     assert [s['uid'] for s in result.sessions] == list(reversed(newest_first(specs)))
     args = em.query_requests()[0][2]
     assert args['sortAsc'] == 'CreationTime' and 'sortDesc' not in args
@@ -125,7 +114,7 @@ def test_limit_equal_to_a_single_page_total_is_not_truncated(server):
 
 
 def test_filter_gets_the_server_time_bound_and_is_reported(em):
-    result = run(em, filter_expr='Result=="Failed",Result=="Warning"')
+    result = run(em, filter='Result=="Failed",Result=="Warning"')
     expected = '(Result=="Failed",Result=="Warning");CreationTime<"%s"' % BOUND
     assert result.filter_sent == expected
     assert result.time_bound == BOUND and result.time_bound_source == 'server'
@@ -165,10 +154,11 @@ def test_sessions_created_while_paging_cause_no_duplicates_and_no_misses(em, spe
     assert len(em.specs) > N_SESSIONS  # sessions really were created meanwhile
 
 
-def test_uid_de_duplication_guards_when_the_bound_is_ignored(em, specs):
+@pytest.mark.parametrize('dedupe_pages', [None, 2], ids=['every-uid', 'recent-pages'])
+def test_uid_de_duplication_guards_when_the_bound_is_ignored(em, specs, dedupe_pages):
     em.ignore_bound = True
     em.before_page = new_session_inserter(em, 2000)
-    result = run(em, concurrency=1)
+    result = run(em, concurrency=1, dedupe_pages=dedupe_pages)
     uids = [s['uid'] for s in result.sessions]
     assert len(uids) == len(set(uids))
     # Insertions at the top shift every page down by one: page N repeats page N-1's last
@@ -296,28 +286,6 @@ def test_empty_result(server):
     assert result.sessions == [] and result.truncated is False and result.pages_fetched == 1
 
 
-@pytest.mark.parametrize('kwargs, option', [
-    ({'page_size': 0}, 'page_size'),
-    ({'page_size': '10'}, 'page_size'),
-    ({'concurrency': 0}, 'concurrency'),
-    ({'concurrency': 100}, 'concurrency'),
-    ({'limit': -1}, 'limit'),
-    ({'sort_field': 'Colour'}, 'sort_by'),
-    ({'query_type': 'NoSuchType'}, 'query_type'),
-    ({'wire_format': 'yaml'}, 'wire_format'),
-])
-def test_bad_arguments_fail_before_any_query(em, kwargs, option):
-    with pytest.raises(VeeamEmInputError) as info:
-        run(em, **kwargs)
-    assert info.value.option == option
-    assert em.query_requests() == []
-
-
-def test_query_type_object_is_accepted(em, specs):
-    result = run(em, query_type=REPLICA_TASK_SESSION)
-    assert len(result.sessions) == len(specs)
-
-
 def test_bounded_filter_parenthesizes_the_user_filter():
     assert bounded_filter(' a==1,b==2 ', 'CreationTime', 'T') == '(a==1,b==2);CreationTime<"T"'
     assert bounded_filter('', 'CreationTime', 'T') == 'CreationTime<"T"'
@@ -347,10 +315,10 @@ def test_a_clamped_page_size_is_planned_with_the_size_em_reports(em, specs, pagi
     assert {r[2]['pageSize'] for r in em.query_requests()} == {'10'}
 
 
-def test_check_query_args_validates_and_canonicalizes_without_network():
-    args = check_query_args('replicatasksession', 'creationTIME', 10, 2, None, 'xml')
-    assert args.query_type is REPLICA_TASK_SESSION and args.sort_field == 'CreationTime'
-    assert (args.page_size, args.concurrency, args.limit, args.wire_format) == (10, 2, None, 'xml')
-    with pytest.raises(VeeamEmInputError) as info:
-        check_query_args(REPLICA_TASK_SESSION, 'CreationTime', 10, 2, -5)
-    assert info.value.option == 'limit' and '-5' in str(info.value)
+def test_each_page_is_handed_on_as_it_comes_and_a_consumer_can_stop(em, specs):
+    result = run(em, concurrency=1, page_size=2, stop_after=2)
+    assert result.pages == [2, 2]
+    assert [s['uid'] for s in result.sessions] == newest_first(specs)[:4]
+    # Pages already planned in the current window are fetched, no window after it.
+    assert em.pages_requested() == [1, 2, 3, 4, 5]
+    assert result.truncated is True

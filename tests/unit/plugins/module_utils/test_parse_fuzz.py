@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ansible_collections.veeam_em.query.plugins.module_utils import _wire
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
 from ansible_collections.veeam_em.query.plugins.module_utils._normalize import SESSION_KEYS, SessionNormalizer
-from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION as QT
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION as QT
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
 CONTENT_TYPES = st.sampled_from([None, '', 'application/json', 'application/xml', 'text/html'])

@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils import _json, _wire
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmResponseError
-from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
 SPECS = [em_bodies.make_spec(i) for i in range(3)]

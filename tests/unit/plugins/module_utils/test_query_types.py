@@ -1,19 +1,18 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The query type registry against em-api.md §6.1, §6.5 and §6.6."""
+"""The query type registry against the EM query parameter tables (Veeam Help Center)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils.query_types import (
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import (
     FIELD_KINDS,
     QUERY_TYPES,
-    get_query_type,
 )
 
-# em-api.md §6.1, transcribed independently of the registry.
+# get_query_replicatasksession.html, transcribed independently of the registry.
 RTS_FIELDS = {
     'UID': 'uid', 'Name': 'string', 'CreationTime': 'datetime', 'EndTime': 'datetime', 'State': 'enum',
     'Result': 'enum', 'Reason': 'string', 'TotalSize': 'long', 'JobSessionUid': 'uid', 'JobUid': 'uid',
@@ -24,19 +23,18 @@ RTS_FIELDS = {
 def test_replica_task_session_matches_the_fact_sheet():
     qt = QUERY_TYPES['ReplicaTaskSession']
     assert dict(qt.filter_fields) == RTS_FIELDS
-    assert set(qt.filter_only_fields) == {'JobUid', 'JobName', 'BackupServerUid', 'BackupServerName'}
     assert qt.enums['State'] == ('InProgress', 'Pending', 'Completed')
     assert qt.enums['Result'] == ('Success', 'Warning', 'Failed')
     assert (qt.list_element, qt.entity_element) == ('ReplicaTaskSessions', 'ReplicaTaskSession')
     assert qt.parent_reference_type == 'ReplicaJobSessionReference'
-    assert qt.urn_kind == 'ReplicaTaskSession'
+    assert qt.uid_urn_kinds['UID'] == 'ReplicaTaskSession'
     assert 'CreationTime' in qt.sort_fields and qt.time_field == 'CreationTime'
 
 
 def test_backup_task_session_differs_only_where_the_fact_sheet_says():
     rts, bts = QUERY_TYPES['ReplicaTaskSession'], QUERY_TYPES['BackupTaskSession']
     assert dict(bts.filter_fields) == dict(rts.filter_fields)
-    assert bts.entity_elements == rts.entity_elements + ('VmUid',)
+    assert bts.uid_urn_kinds['UID'] == 'BackupTaskSession'
     assert bts.parent_reference_type == 'BackupJobSessionReference'
 
 
@@ -53,12 +51,8 @@ def test_every_type_is_consistent(type_name):
     assert set(qt.enums) == {f for f, kind in qt.filter_fields.items() if kind == 'enum'}
     assert set(qt.uid_urn_kinds) == {f for f, kind in qt.filter_fields.items() if kind == 'uid'}
     assert set(qt.sort_fields) <= set(qt.filter_fields)
-    assert set(qt.filter_only_fields) <= set(qt.filter_fields)
 
 
-def test_registry_is_read_only_and_lookup_is_case_insensitive():
-    assert get_query_type('replicatasksession') is QUERY_TYPES['ReplicaTaskSession']
-    with pytest.raises(KeyError):
-        get_query_type('Nope')
+def test_registry_is_read_only():
     with pytest.raises(TypeError):
         QUERY_TYPES['ReplicaTaskSession'].enums['State'] = ()  # type: ignore[index]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 from urllib.parse import quote, quote_plus
 
-from ansible_collections.veeam_em.query.plugins.module_utils.redact import MASK, Redactor
+from ansible_collections.veeam_em.query.plugins.module_utils._redact import MASK, Redactor
 
 SECRET = 'p@ss word/;&"x'
 

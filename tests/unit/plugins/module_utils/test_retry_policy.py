@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils.retry_policy import RetryPolicy, parse_retry_after
+from ansible_collections.veeam_em.query.plugins.module_utils._http import RetryPolicy, parse_retry_after
 
 NOW = 1795935600.0  # Sun, 29 Nov 2026 07:00:00 GMT
 

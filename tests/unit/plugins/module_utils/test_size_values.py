@@ -1,14 +1,14 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""size_values: decimal and binary units, rounding direction, errors."""
+"""Sizes of the filter compiler: decimal and binary units, rounding direction, errors."""
 
 from __future__ import annotations
 
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.veeam_em.query.plugins.module_utils.size_values import parse_size
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import parse_size
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from ansible_collections.veeam_em.query.plugins.module_utils._summary import summarize
-from ansible_collections.veeam_em.query.plugins.module_utils.query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
 
 
 def _session(vm, result, state, created, size):

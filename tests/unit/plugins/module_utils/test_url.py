@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils.connection import normalize_base_url
+from ansible_collections.veeam_em.query.plugins.module_utils._request import normalize_base_url
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 
 

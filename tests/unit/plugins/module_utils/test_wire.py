@@ -25,4 +25,3 @@ from ansible_collections.veeam_em.query.plugins.module_utils._wire import detect
 ])
 def test_detect_format(content_type, body, requested, expected):
     assert detect_format(content_type, body, requested) == expected
-

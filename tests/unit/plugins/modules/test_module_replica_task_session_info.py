@@ -15,11 +15,14 @@ from ansible.module_utils import basic
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.text.converters import to_bytes
 
-from ansible_collections.veeam_em.query.plugins.module_utils import _normalize as normalize, deps
-from ansible_collections.veeam_em.query.plugins.module_utils import replica_task_sessions as facade
-from ansible_collections.veeam_em.query.plugins.module_utils.options import argument_rules, argument_spec
-from ansible_collections.veeam_em.query.plugins.module_utils.paging import QueryPages
+from ansible_collections.veeam_em.query.plugins.module_utils import _deps as deps, _normalize as normalize
+from ansible_collections.veeam_em.query.plugins.module_utils._options import (
+    CONNECTION as CONNECTION_OPTIONS, MODULE_ONLY, QUERY, argument_rules, argument_spec,
+)
+from ansible_collections.veeam_em.query.plugins.module_utils._request import query_request
 from ansible_collections.veeam_em.query.plugins.modules import replica_task_session_info as module
+from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
+from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import PASSWORD, USERNAME, FakeEm
 
 try:  # ansible-core 2.19+
     from ansible.module_utils.testing import patch_module_args
@@ -49,37 +52,8 @@ class ModuleExit(Exception):
         self.result = result
 
 
-class Network:
-    def __init__(self):
-        self.clients = 0
-        self.filters = []
-
-    def client(self, settings, warn=None):
-        network = self
-
-        class Client:
-            def __enter__(self):
-                network.clients += 1
-                return self
-
-            def __exit__(self, *exc):
-                return False
-
-        return Client()
-
-    def fetch(self, client, query_type, filter_expr, *args, **kwargs):
-        self.filters.append(filter_expr)
-        sessions = [{key: None for key in normalize.SESSION_KEYS}]
-        sessions[0].update(uid="urn:veeam:ReplicaTaskSession:1", vm_name="web01", result="Failed", state="Completed",
-                           creation_time="2026-11-28T21:00:26Z", total_size=3)
-        return QueryPages(sessions=sessions, truncated=False, pages_fetched=1, pages_count=1, filter_sent=filter_expr)
-
-
 @pytest.fixture
-def network(monkeypatch):
-    fake = Network()
-    monkeypatch.setattr(facade, "EmClient", fake.client)
-    monkeypatch.setattr(facade, "fetch_sessions", fake.fetch)
+def em(server, monkeypatch):
     for name in ("URL", "USERNAME", "PASSWORD", "SESSION_ID", "VALIDATE_CERTS", "CA_PATH", "TIMEOUT", "RETRIES"):
         monkeypatch.delenv("VEEAM_EM_" + name, raising=False)
 
@@ -91,7 +65,11 @@ def network(monkeypatch):
 
     monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
     monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    return fake
+    return FakeEm([em_bodies.make_spec(0, result="Failed", total_size=3)]).install(server)
+
+
+def connection(em):
+    return {"url": em.host, "username": USERNAME, "password": PASSWORD}
 
 
 def run_module(args):
@@ -101,21 +79,20 @@ def run_module(args):
     return caught.value
 
 
-def test_success_returns_documented_keys_and_no_facts(network):
-    outcome = run_module(dict(CONNECTION, result="failed", vm_name=["web 01"], _ansible_check_mode=True))
+def test_success_returns_documented_keys_and_no_facts(em):
+    outcome = run_module(dict(connection(em), result="failed", vm_name=["web 01"], _ansible_check_mode=True))
     assert not outcome.failed
     result = outcome.result
     assert result["changed"] is False
     assert "ansible_facts" not in result
-    assert set(result) >= {"replica_task_sessions", "summary", "truncated", "request"}
-    assert "jmespath_result" not in result
-    assert network.filters == ['VmDisplayName=="web 01";Result==Failed']
+    assert set(result) == {"changed", "replica_task_sessions", "summary", "truncated", "request"}
+    assert em.query_requests()[0][2]["filter"].startswith('(VmDisplayName=="web 01";Result==Failed);')
     assert result["summary"]["by_result"]["Failed"] == 1
 
 
-def test_jmespath_result_only_when_asked(network):
-    result = run_module(dict(CONNECTION, jmespath="[].vm_name")).result
-    assert result["jmespath_result"] == ["web01"]
+def test_jmespath_result_only_when_asked_and_return_sessions_false_drops_the_list(em):
+    result = run_module(dict(connection(em), jmespath="[].vm_name", return_sessions=False)).result
+    assert result["jmespath_result"] == ["vm000"] and "replica_task_sessions" not in result
 
 
 @pytest.mark.parametrize("args, words", [
@@ -129,53 +106,46 @@ def test_jmespath_result_only_when_asked(network):
     ({"sort_by": "Nonsense"}, ["sort_by", "Nonsense"]),
     ({"page_size": 0}, ["'page_size'"]),
     ({"retries": -1}, ["'retries'", "-1"]),
+    ({"fields": ["vm_name", "colour"]}, ["fields", "colour", "vm_name, state"]),
     ({"password": None, "url": "em01", "username": "svc"}, ["required together", "username, password"]),
 ])
-def test_bad_input_fails_before_any_request(network, args, words):
+def test_bad_input_is_refused_naming_the_option_and_the_value(em, args, words):
     params = dict(CONNECTION, **args)
     params = {key: value for key, value in params.items() if value is not None}
     outcome = run_module(params)
     assert outcome.failed
     for word in words:
         assert word in outcome.result["msg"]
-    assert network.clients == 0 and network.filters == []
     assert "pa$$word;42" not in json.dumps(outcome.result)
 
 
-def test_missing_requests_is_reported(network, monkeypatch):
+def test_missing_requests_is_reported(em, monkeypatch):
     monkeypatch.setattr(deps, "HAS_REQUESTS", False)
-    outcome = run_module(dict(CONNECTION))
+    outcome = run_module(connection(em))
     assert outcome.failed and "requests" in outcome.result["msg"]
-    assert network.clients == 0
 
 
-def test_missing_jmespath_only_matters_when_used(network, monkeypatch):
+def test_missing_jmespath_only_matters_when_used(em, monkeypatch):
     monkeypatch.setattr(deps, "HAS_JMESPATH", False)
-    assert not run_module(dict(CONNECTION)).failed
-    outcome = run_module(dict(CONNECTION, jmespath="[]"))
+    assert not run_module(connection(em)).failed
+    outcome = run_module(dict(connection(em), jmespath="[]"))
     assert outcome.failed and "jmespath" in outcome.result["msg"]
 
 
-def test_session_id_wins_over_credentials(network, monkeypatch):
-    seen = []
-    real_client = network.client
-
-    def client(settings, warn=None):
-        seen.append(settings)
-        return real_client(settings, warn)
-
-    monkeypatch.setattr(facade, "EmClient", client)
+def test_session_id_wins_over_credentials(em, monkeypatch):
+    em.tokens["dG9rZW4tMTIz"] = "given"
     monkeypatch.setenv("VEEAM_EM_USERNAME", "from-env")
     monkeypatch.setenv("VEEAM_EM_PASSWORD", "from-env-pw")
-    assert not run_module({"url": "em01", "session_id": "token-123"}).failed
-    assert seen[0].session_id == "token-123" and not seen[0].logs_on
+    assert not run_module({"url": em.host, "session_id": "dG9rZW4tMTIz"}).failed
+    assert em.counts["logon"] == em.counts["logout"] == 0 and em.counts["query"] == 1
 
 
-def test_environment_supplies_the_connection(network, monkeypatch):
-    monkeypatch.setenv("VEEAM_EM_URL", "em01")
-    monkeypatch.setenv("VEEAM_EM_USERNAME", "svc")
-    monkeypatch.setenv("VEEAM_EM_PASSWORD", "pw")
+def test_environment_supplies_the_connection(em, monkeypatch):
+    monkeypatch.setenv("VEEAM_EM_URL", em.host)
+    monkeypatch.setenv("VEEAM_EM_USERNAME", USERNAME)
+    monkeypatch.setenv("VEEAM_EM_PASSWORD", PASSWORD)
     assert not run_module({"result": "Failed"}).failed
+    assert em.counts["logon"] == 1
 
 
 def test_return_documents_every_normalized_session_key():
@@ -195,10 +165,10 @@ def _example_module_tasks(tasks, defaults=None):
 
 def test_examples_use_fqcn_and_valid_arguments():
     tasks = list(_example_module_tasks(yaml.safe_load(module.EXAMPLES)))
-    assert len(tasks) == 4
-    validator = ArgumentSpecValidator(argument_spec(), **argument_rules())
+    assert len(tasks) == 6
+    validator = ArgumentSpecValidator(argument_spec(CONNECTION_OPTIONS, QUERY, MODULE_ONLY), **argument_rules())
     for name, args in tasks:
         result = validator.validate(args)
         assert not result.error_messages, (name, result.error_messages)
-        # and the engine accepts them too (no network: plan only)
-        facade.plan_query(result.validated_parameters)
+        # and the request builder accepts them too (no network)
+        query_request(dict(result.validated_parameters, ca_path=None))

@@ -6,14 +6,18 @@
 ``HttpTransport.send`` is the only place that touches ``requests``. It
 
 * keeps no cookies and sends none: EM's ``Set-Cookie: X-RestSvcSessionId=...`` must never be
-  replayed, because EM prefers a cookie over the header (em-api.md §8 quirk 8), so a stale
-  cookie would beat a fresh token;
+  replayed, because EM prefers a cookie over the header, so a stale cookie would beat a fresh
+  token (docs/em_behaviour.md, "Logon sessions and tokens");
 * does not use ``trust_env`` (that would also read ``~/.netrc`` and add Basic credentials to
   every request); the environment's proxies and CA bundle are applied explicitly instead;
 * never follows redirects (they would carry the token header to wherever they point);
 * reads the whole body inside the retry loop, so a body cut off mid-transfer is retried like
   any other transport failure;
-* retries connection errors, resets, read timeouts and the statuses of ``RetryPolicy``;
+* retries connection errors, resets, read timeouts and 429/500/502/503/504 (``RetryPolicy``):
+  exponential backoff with *full jitter* (delay drawn uniformly from 0 to base * 2**attempt,
+  capped), so parallel page fetches that fail together do not retry in lock step; a
+  ``Retry-After`` from the server (seconds or an HTTP-date) wins over the computed delay,
+  capped so that a confused server cannot park a playbook for hours;
 * never lets a requests/urllib3 exception escape: their text can hold URLs and headers, so
   only redacted ``VeeamEmTransportError`` messages leave this module.
 """
@@ -21,14 +25,66 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from http.cookiejar import DefaultCookiePolicy
 from typing import Callable
 
-from ansible_collections.veeam_em.query.plugins.module_utils.deps import HTTPAdapter, requests
+from ansible_collections.veeam_em.query.plugins.module_utils._deps import HTTPAdapter, requests
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmTransportError
+from ansible_collections.veeam_em.query.plugins.module_utils._time import TICKS_PER_SECOND, parse_http_date
+
+# Gateways and an overloaded EM answer these; a retry later usually succeeds.
+RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
+
+
+@dataclass
+class RetryPolicy:
+    """``retries`` extra attempts after the first one (0 = no retry)."""
+
+    retries: int = 3
+    base: float = 0.5
+    cap: float = 10.0
+    retry_after_cap: float = 30.0
+    random: Callable[[], float] = field(default=random.random)
+    now: Callable[[], float] = field(default=time.time)
+
+    def backoff(self, attempt: int) -> float:
+        """Delay before retry number ``attempt`` (0-based), full jitter."""
+        ceiling = min(self.cap, self.base * (2 ** attempt))
+        return ceiling * self.random()
+
+    def delay(self, attempt: int, retry_after: str | None = None) -> float:
+        """Delay before retry ``attempt``; a parseable ``Retry-After`` header value wins."""
+        server_delay = parse_retry_after(retry_after, self.now) if retry_after else None
+        if server_delay is not None:
+            return min(self.retry_after_cap, server_delay)
+        return self.backoff(attempt)
+
+    @staticmethod
+    def is_retryable_status(status: int) -> bool:
+        return status in RETRYABLE_STATUSES
+
+
+def parse_retry_after(value: str, now: Callable[[], float] = time.time) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), or None.
+
+    A date in the past means "now" (0). Garbage is ignored (None) rather than fatal: the
+    computed backoff is a fine fallback.
+    """
+    text = value.strip()
+    if not text:
+        return None
+    if text.isdigit() and text.isascii():
+        return float(text)
+    when = parse_http_date(text)
+    if when is None:
+        return None
+    return max(0.0, when / TICKS_PER_SECOND - now())
+
 
 DEFAULT_POOL_SIZE = 8
 _OBJECT_REPR = re.compile(r'<[^<>]*object at 0x[0-9a-fA-F]+>:?\s*')

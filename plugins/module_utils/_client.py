@@ -1,30 +1,30 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The EM logon session: ``EmClient`` (HTTP itself is in ``http_transport``).
+"""The EM client: one logon session over one pooled HTTP session, and parsed query pages.
 
-Usage (what the module and the lookup do)::
+Usage (what the plugins do)::
 
-    settings = ConnectionSettings.from_params(params)      # raises VeeamEmInputError
-    with EmClient(settings, warn=module.warn) as client:    # logs on (unless session_id)
-        pages = fetch_sessions(client, 'ReplicaTaskSession', ...)
+    request = query_request(params)                              # raises VeeamEmInputError
+    with EmClient(request.connection, warn=module.warn) as client:  # logs on (unless session_id)
+        page = client.query_page(request.query_type, filter_sent, ('sortDesc', 'CreationTime'), 500, 1)
     # logged out here, also when the query raised
 
-What it guarantees (issue 2, em-api.md §2, §8):
+What it guarantees (docs/em_behaviour.md, "Logon sessions and tokens"):
 
-* exactly one ``POST /api/sessionMngr/?v=<api_version>`` per client (Basic auth,
-  ``Content-Length: 0``), unless ``session_id`` is given: then that value is the token and there
-  is neither logon nor logout;
-* ``DELETE /api/logonSessions/{SessionId}`` on exit whenever it logged on, also after an error;
-  a failing logout becomes a warning, never an exception;
-* the token goes only into the ``X-RestSvcSessionId`` header. Cookies are neither kept nor
-  sent: EM prefers a cookie over the header, so a stale cookie would beat a fresh token;
-* one pooled ``requests.Session`` (keep-alive) shared by parallel page fetches;
-* retries with full-jitter exponential backoff on connection errors, read timeouts and
-  429/500/502/503/504, honouring ``Retry-After``;
-* one re-logon per client when a request gets 401 (EM expires idle sessions after 15
-  minutes; a second expiry in the same run is an error, not a reason to log on forever);
-* no redirects are followed: they would carry the token header to wherever they point;
+* one ``POST /api/sessionMngr/?v=<api_version>`` (Basic auth, ``Content-Length: 0``) on entry,
+  unless ``session_id`` is given: then that value is the token and there is neither logon nor
+  logout;
+* ``DELETE /api/logonSessions/{SessionId}`` of the live session on exit whenever it logged on,
+  also after an error; a failing logout becomes a warning, never an exception;
+* the token goes only into the ``X-RestSvcSessionId`` header; cookies are neither kept nor sent;
+* one pooled ``requests.Session`` (keep-alive) shared by parallel page fetches, with retries
+  (``_http``);
+* re-logon after a 401 whenever the session that expired had served at least one request (EM
+  drops a session after 15 minutes idle, and a restarted or overloaded EM, or a load balancer,
+  can lose sessions any time). Parallel pages that saw the same expired session share one
+  re-logon. A session refused before it served anything ends the run: logging on again could
+  only repeat that, so re-logons never outnumber the requests made;
 * error texts name the request and the HTTP status, carry EM's own ``Message``, and never
   contain the password, the token or the logon-session id.
 """
@@ -32,41 +32,41 @@ What it guarantees (issue 2, em-api.md §2, §8):
 from __future__ import annotations
 
 import base64
-import datetime
 import threading
 import time
 from collections import Counter
-from email.utils import parsedate_to_datetime
 from http.client import responses as http_reasons
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
-from ansible_collections.veeam_em.query.plugins.module_utils.connection_settings import ConnectionSettings
-from ansible_collections.veeam_em.query.plugins.module_utils.deps import HAS_REQUESTS
+from ansible_collections.veeam_em.query.plugins.module_utils._deps import HAS_REQUESTS
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import (
     VeeamEmApiError,
     VeeamEmAuthError,
     VeeamEmError,
     VeeamEmResponseError,
 )
-from ansible_collections.veeam_em.query.plugins.module_utils.http_transport import (
+from ansible_collections.veeam_em.query.plugins.module_utils._http import (
     DEFAULT_POOL_SIZE,
     HttpTransport,
+    RetryPolicy,
     WireResponse,
 )
-from ansible_collections.veeam_em.query.plugins.module_utils.redact import Redactor
-from ansible_collections.veeam_em.query.plugins.module_utils.retry_policy import RetryPolicy
-from ansible_collections.veeam_em.query.plugins.module_utils.url import normalize_base_url
+from ansible_collections.veeam_em.query.plugins.module_utils._redact import Redactor
+from ansible_collections.veeam_em.query.plugins.module_utils._request import ConnectionSettings
+from ansible_collections.veeam_em.query.plugins.module_utils._time import parse_http_date
 from ansible_collections.veeam_em.query.plugins.module_utils._wire import (
     ACCEPT,
+    QueryPage,
     parse_error,
     parse_logon_session,
+    parse_query_page,
+    parse_supported_versions,
 )
 
-# ConnectionSettings and normalize_base_url are re-exported: callers import them from here.
-__all__ = ['ConnectionSettings', 'EmClient', 'WireResponse', 'normalize_base_url']
-
 TOKEN_HEADER = 'X-RestSvcSessionId'
+# EM's documented idle expiry of a logon session.
+IDLE_EXPIRY_SECONDS = 900
 
 
 def _basic_authorization(username: str, password: str) -> str:
@@ -84,13 +84,15 @@ def _reason(status: int) -> str:
 
 
 class EmClient:
-    """An EM logon session over one pooled HTTP session. Thread-safe for ``get``.
+    """An EM logon session over one pooled HTTP session. Thread-safe for ``get``/``query_page``.
 
-    ``warn`` receives secret-free warning texts (``module.warn`` / ``display.warning``).
-    ``sleep`` and ``retry_policy`` are injectable so tests do not wait.
+    ``settings`` is a validated ``ConnectionSettings`` (see ``_request``); ``warn`` receives
+    secret-free warning texts (``module.warn`` / ``display.warning``). ``sleep`` and
+    ``retry_policy`` are injectable so tests do not wait.
 
     Useful attributes: ``base_url`` (``https://em01:9398``), ``api_url`` (``.../api``),
-    ``server_time`` (UTC datetime from the logon response's ``Date`` header, or None),
+    ``server_time`` (ticks from the first logon response's ``Date`` header, or None),
+    ``user_name`` and ``logon_session_id`` (what EM said about the session),
     ``counts`` (a Counter of requests: ``logon``, ``logout``, ``get``, ``attempts``,
     ``retries``, ``relogon``).
     """
@@ -98,7 +100,6 @@ class EmClient:
     def __init__(self, settings: ConnectionSettings, warn: Callable[[str], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep, retry_policy: RetryPolicy | None = None,
                  pool_size: int = DEFAULT_POOL_SIZE):
-        settings.validate()
         if not HAS_REQUESTS:
             raise VeeamEmError('the Python library "requests" is required to talk to EM')
         self.settings = settings
@@ -110,15 +111,16 @@ class EmClient:
         self.redactor.add(settings.session_id)
         if settings.username and settings.password:
             self.redactor.add_basic_credentials(settings.username, settings.password)
-        self.server_time: datetime.datetime | None = None
+        self.server_time: int | None = None
+        self.user_name: str | None = None
         self.counts: Counter = Counter()
         self._lock = threading.Lock()
         self._counts_lock = threading.Lock()
         self._relogon_lock = threading.Lock()
-        self._relogons_left = 1
         self._token: str | None = settings.session_id
         self._token_generation = 0
-        self._logon_session_id: str | None = None
+        self._served = 0  # requests the current token has served (not answered 401)
+        self.logon_session_id: str | None = None
         self._logged_on = False
         self.transport = HttpTransport(settings, self.retry_policy, self.redactor.redact, sleep,
                                        self._count, pool_size)
@@ -173,7 +175,7 @@ class EmClient:
         }
         self._count('logon')
         response = self._send('POST', url, 'logon', headers, body=b'')
-        if response.status == 401 or response.status == 403:
+        if response.status in (401, 403):
             message = self._error_text(response)
             detail = (': ' + message) if message else ''
             raise VeeamEmAuthError(self.redactor.redact(
@@ -182,30 +184,50 @@ class EmClient:
                 'Restore Operator)' % (self.base_url, settings.username, _reason(response.status), detail)),
                 status=response.status)
         if response.status not in (200, 201):
-            raise self._api_error(response, 'logon')
+            error = self._api_error(response, 'logon')
+            if response.status == 400 and settings.api_version != 'latest':
+                error = self._api_version_error(error)
+            raise error
         token = response.headers.get(TOKEN_HEADER)
         if not token:
             raise VeeamEmResponseError('logon: EM answered HTTP %s without an %s header'
                                        % (_reason(response.status), TOKEN_HEADER))
         self.redactor.add(token)
-        session_id = parse_logon_session(response.body, response.content_type)['SessionId']
+        session = parse_logon_session(response.body, response.content_type)
+        session_id = session['SessionId']
         if not session_id:
-            # Older clients take the id from the Location header (em-api.md §2.2).
+            # Older clients take the id from the Location header (docs/em_behaviour.md,
+            # "Logon sessions and tokens").
             location = response.headers.get('Location') or ''
             session_id = location.partition('?')[0].rstrip('/').rpartition('/')[2] or None
         self.redactor.add(session_id)
         with self._lock:
             self._token = token
             self._token_generation += 1
-            self._logon_session_id = session_id
+            self._served = 0
+            self.logon_session_id = session_id
+            self.user_name = session['UserName'] or settings.username
             self._logged_on = True
         if self.server_time is None:
-            self.server_time = _parse_http_date(response.headers.get('Date'))
+            self.server_time = parse_http_date(response.headers.get('Date'))
+
+    def _api_version_error(self, error: VeeamEmApiError) -> VeeamEmApiError:
+        """The logon error plus the versions EM lists in ``GET /api/`` (no logon needed)."""
+        try:
+            response = self._send('GET', self.api_url + '/', 'api versions', {'Accept': ACCEPT['json']},
+                                  retries=0)
+        except VeeamEmError:
+            return error
+        versions = parse_supported_versions(response.body, response.content_type) if response.status == 200 else []
+        if not versions:
+            return error
+        return VeeamEmApiError('%s; api_version is %s, and this EM supports %s' % (
+            error.message, self.settings.api_version, ', '.join(versions)), error.status, error.em_message)
 
     def logout(self) -> None:
-        """``DELETE /api/logonSessions/{SessionId}``; problems become warnings."""
+        """``DELETE /api/logonSessions/{SessionId}`` of the live session; problems become warnings."""
         with self._lock:
-            session_id, token = self._logon_session_id, self._token
+            session_id, token = self.logon_session_id, self._token
             self._logged_on = False
         if not session_id:
             self.warn('cannot log out of EM: the logon response named no logon session id; '
@@ -232,8 +254,7 @@ class EmClient:
             headers[TOKEN_HEADER] = token
         return headers
 
-    def get(self, path: str, query: list | None = None, what: str = 'request',
-            wire_format: str = 'json') -> WireResponse:
+    def get(self, path: str, query: list | None = None, what: str = 'request') -> WireResponse:
         """GET ``/api`` + ``path`` with ``query`` (a list of (name, value) pairs, sent in order,
         percent-encoded including spaces as ``%20``). Returns a 2xx ``WireResponse``.
 
@@ -243,24 +264,19 @@ class EmClient:
         """
         url = self.api_url + path
         if query:
-            url += '?' + '&'.join('%s=%s' % (quote(str(k), safe=''), quote(str(v), safe=''))
-                                  for k, v in query)
+            url += '?' + '&'.join('%s=%s' % (quote(str(k), safe=''), quote(str(v), safe='')) for k, v in query)
         self._count('get')
-        relogged = False
         while True:
             with self._lock:
                 token, generation = self._token, self._token_generation
-            response = self._send('GET', url, what, self._auth_headers(token, wire_format))
+            response = self._send('GET', url, what, self._auth_headers(token, self.settings.wire_format))
             if response.status != 401:
+                with self._lock:
+                    if generation == self._token_generation:
+                        self._served += 1
                 break
-            if not self.settings.logs_on:
-                hint = 'the session_id is not (or no longer) valid'
-            elif relogged:
-                hint = 'the new logon session was refused too'
-            elif not self._relogon(generation):
-                hint = 'the logon session expired again after a new logon'
-            else:
-                relogged = True
+            hint = self._relogon(generation)
+            if hint is None:
                 continue
             message = self._error_text(response)
             detail = (' (%s)' % message) if message else ''
@@ -270,24 +286,52 @@ class EmClient:
             raise self._api_error(response, what)
         return response
 
-    def _relogon(self, seen_generation: int) -> bool:
-        """Log on again after a 401; False when the one allowed re-logon is used up.
-
-        Idle expiry (15 minutes) cannot recur within one continuous run, so a second expiry
-        means something else is wrong: one re-logon per client. Parallel pages that saw the same
-        expired token share that one logon and simply retry with the new token. The expired
-        logon session is not deleted: EM has already dropped it.
-        """
+    def _relogon(self, seen_generation: int) -> str | None:
+        """Log on again after a 401 of token ``seen_generation``; None when the request may be
+        retried, else why it may not (see the module docstring for the rule). The expired
+        logon session is not deleted: EM has already dropped it."""
+        if not self.settings.logs_on:
+            return 'the session_id is not (or no longer) valid'
         with self._relogon_lock:
             with self._lock:
                 if self._token_generation != seen_generation:
-                    return True  # another thread already logged on again
-                if self._relogons_left <= 0:
-                    return False
-                self._relogons_left -= 1
+                    return None  # another thread already logged on again
+                if self._served == 0:
+                    return ('the logon session was refused before it served any request'
+                            if seen_generation == 1 else 'the new logon session was refused too')
             self._count('relogon')
             self.logon()
-            return True
+            return None
+
+    def query_page(self, query_type, filter_sent: str, sort: tuple, page_size: int, page: int) -> QueryPage:
+        """``GET /api/query`` for page ``page`` (1-based), parsed; errors name the page.
+
+        ``sort`` is ``('sortDesc' or 'sortAsc', EM field)``. A page EM numbers differently from
+        the one asked for is refused, and whatever a broken server sends ends as a clean error
+        naming the page, never a traceback.
+        """
+        what = 'query page %d' % page
+        params = [
+            ('type', query_type.type_name),
+            ('format', 'Entities'),
+            sort,
+            ('pageSize', str(page_size)),
+            ('page', str(page)),
+            ('filter', filter_sent),
+        ]
+        response = self.get('/query', params, what)
+        try:
+            parsed = parse_query_page(response.body, response.content_type, query_type, what,
+                                      self.settings.wire_format)
+        except VeeamEmError:
+            raise
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # The exception type is kept for diagnosis; its text could quote the body.
+            raise VeeamEmResponseError('%s: the response could not be processed (%s)'
+                                       % (what, type(exc).__name__), page=page) from None
+        if parsed.page_num is not None and parsed.page_num != page:
+            raise VeeamEmResponseError('%s: EM answered with page %d instead' % (what, parsed.page_num), page=page)
+        return parsed
 
     # -- errors --------------------------------------------------------------------------------
 
@@ -311,15 +355,3 @@ class EmClient:
             message += ' (a redirect to %s; set url to the EM address itself)' % (
                 response.headers.get('Location') or 'elsewhere')
         return VeeamEmApiError(self.redactor.redact(message), response.status, em_message)
-
-
-def _parse_http_date(value: str | None) -> datetime.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment is None or moment.tzinfo is None:
-        return None
-    return moment.astimezone(datetime.timezone.utc)

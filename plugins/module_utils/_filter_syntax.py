@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_iso_time
+from ansible_collections.veeam_em.query.plugins.module_utils._time import parse_instant
 
 OPERATORS = ("==", "!=", "<=", ">=", "<", ">")
 _PUNCTUATION = "();,"
@@ -175,8 +175,8 @@ class _Parser:
             raise _FilterError("%s needs a whole number, got %r at position %d" % (name, value.text, value.position))
         elif kind == "datetime":
             try:
-                parse_iso_time(name, value.text)
-            except VeeamEmInputError:
+                parse_instant(value.text)
+            except ValueError:
                 raise _FilterError("%s needs an ISO-8601 UTC date/time such as \"2026-11-28T21:00:00Z\", got %r at position %d"
                                    % (name, value.text, value.position)) from None
 

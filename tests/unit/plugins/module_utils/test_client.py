@@ -15,15 +15,15 @@ import trustme
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ProtocolError
 
-from ansible_collections.veeam_em.query.plugins.module_utils.connection import ConnectionSettings, EmClient
+from ansible_collections.veeam_em.query.plugins.module_utils._client import EmClient
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import (
     VeeamEmApiError,
     VeeamEmAuthError,
     VeeamEmError,
-    VeeamEmInputError,
     VeeamEmTransportError,
 )
-from ansible_collections.veeam_em.query.plugins.module_utils.retry_policy import RetryPolicy
+from ansible_collections.veeam_em.query.plugins.module_utils._http import RetryPolicy
+from ansible_collections.veeam_em.query.plugins.module_utils._request import connection_settings
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import (
     PASSWORD,
@@ -57,6 +57,11 @@ class Recorder:
 @pytest.fixture
 def rec():
     return Recorder()
+
+
+def ConnectionSettings(**values):  # pylint: disable=invalid-name
+    """Validated settings, as the request builder makes them from options."""
+    return connection_settings(values)
 
 
 def settings_for(em, **overrides):
@@ -198,14 +203,38 @@ def test_expired_token_leads_to_exactly_one_new_logon(em, rec):
     assert em.deleted[-1] == '00000002-5a95-4156-8867-91f069b7c2cc'
 
 
-def test_a_second_401_after_the_new_logon_is_an_auth_error(em, rec):
+def test_a_session_refused_before_serving_anything_ends_the_run(em, rec):
     em.fail_next('/api/query', 401, times=2, body=em_bodies.error_json('Session expired', 401))
     with pytest.raises(VeeamEmAuthError) as info:
         with rec.client(settings_for(em)) as client:
             client.get('/query', QUERY, 'query page 1')
+    assert em.counts['logon'] == 1
+    assert str(info.value).startswith('query page 1: EM answered HTTP 401 Unauthorized: '
+                                      'the logon session was refused before it served any request')
+    assert em.counts['logout'] == 1
+
+
+def test_a_new_session_refused_at_once_ends_the_run(em, rec):
+    with pytest.raises(VeeamEmAuthError) as info:
+        with rec.client(settings_for(em)) as client:
+            client.get('/query', QUERY, 'query page 1')
+            em.expire_tokens()
+            em.fail_next('/api/query', 401, times=2, body=em_bodies.error_json('Session expired', 401))
+            client.get('/query', QUERY, 'query page 2')
+    assert 'the new logon session was refused too' in str(info.value)
     assert em.counts['logon'] == 2
-    assert 'query page 1' in str(info.value) and 'HTTP 401' in str(info.value)
-    assert em.counts['logout'] >= 1
+
+
+def test_every_session_that_served_requests_may_expire_and_be_replaced(em, rec):
+    with rec.client(settings_for(em)) as client:
+        for page in range(1, 5):
+            assert client.get('/query', QUERY, 'query page %d' % page).status == 200
+            em.expire_tokens()
+        assert client.get('/query', QUERY, 'query page 5').status == 200
+        # One re-logon per expiry, never more than the requests made.
+        assert client.counts['relogon'] == 4 <= client.counts['get']
+    assert em.counts['logon'] == 5
+    assert em.deleted == ['00000005-5a95-4156-8867-91f069b7c2cc']
 
 
 # -------------------------------------------------------------------------------- retries
@@ -384,11 +413,6 @@ def test_secrets_never_appear_in_errors_even_when_em_echoes_them(em, rec):
     assert '********' in str(info.value)
 
 
-def test_settings_repr_hides_password_and_session_id():
-    settings = ConnectionSettings(url='em01', username='u', password=PASSWORD, session_id='tok-secret-1')
-    assert PASSWORD not in repr(settings) and 'tok-secret-1' not in repr(settings)
-
-
 # ------------------------------------------------------------------------------- TLS
 
 
@@ -444,55 +468,11 @@ def test_validate_certs_false_skips_verification(tls_em, rec):
 # ------------------------------------------------------------------------- settings
 
 
-def test_from_params_ignores_extra_keys_and_none_values():
-    settings = ConnectionSettings.from_params({
-        'url': 'em01', 'username': 'u', 'password': 'p', 'timeout': None, 'retries': None,
-        'state': ['Completed'], 'limit': 5})
-    assert (settings.url, settings.timeout, settings.retries, settings.validate_certs) == ('em01', 30.0, 3, True)
-    assert settings.base_url == 'https://em01:9398'
-
-
-@pytest.mark.parametrize('params, option', [
-    ({'username': 'u', 'password': 'p'}, 'url'),
-    ({'url': 'em01', 'password': 'p'}, 'username'),
-    ({'url': 'em01', 'username': 'u'}, 'password'),
-    ({'url': 'em01', 'username': 'u', 'password': 'p', 'timeout': 0}, 'timeout'),
-    ({'url': 'em01', 'username': 'u', 'password': 'p', 'timeout': 'soon'}, 'timeout'),
-    ({'url': 'em01', 'username': 'u', 'password': 'p', 'retries': -1}, 'retries'),
-    ({'url': 'em01', 'username': 'u', 'password': 'p', 'api_version': '1.7'}, 'api_version'),
-    ({'url': 'em01', 'username': 'u', 'password': 'p', 'ca_path': '/nonexistent/ca.pem'}, 'ca_path'),
-    ({'url': 'ftp://em01', 'username': 'u', 'password': 'p'}, 'url'),
-])
-def test_bad_settings_name_the_option(params, option):
-    with pytest.raises(VeeamEmInputError) as info:
-        ConnectionSettings.from_params(params)
-    assert info.value.option == option
-    assert "option '%s'" % option in str(info.value)
-
-
-def test_session_id_alone_is_enough():
-    settings = ConnectionSettings.from_params({'url': 'em01', 'session_id': 'abc'})
-    assert not settings.logs_on
-
-
 def test_pool_holds_at_least_the_requested_connections(em, rec):
     client = rec.client(settings_for(em))
     client.ensure_pool_size(12)
     adapter = client.transport.session.get_adapter(em.host)  # pylint: disable=protected-access
     assert adapter._pool_maxsize >= 12  # pylint: disable=protected-access
-
-
-def test_only_one_new_logon_per_client(em, rec):
-    with pytest.raises(VeeamEmAuthError) as info:
-        with rec.client(settings_for(em)) as client:
-            client.get('/query', QUERY, 'query page 1')
-            em.expire_tokens()
-            client.get('/query', QUERY, 'query page 2')
-            em.expire_tokens()
-            client.get('/query', QUERY, 'query page 3')
-    assert str(info.value).startswith('query page 3: EM answered HTTP 401 Unauthorized: '
-                                      'the logon session expired again after a new logon')
-    assert em.counts['logon'] == 2
 
 
 class FailingDeleteAdapter(HTTPAdapter):

@@ -5,21 +5,24 @@
 
 Quoting is where filter injection would happen: a VM called ``a",Name=="b`` must match exactly
 that VM. Every value is quoted except pure ``[A-Za-z0-9_]`` tokens, and a ``"`` inside a quoted
-value is doubled (em-api.md §5.2). Values of one option form an OR group in parentheses, options
+value is doubled (docs/em_behaviour.md, "Filter language and quoting"). Values of one option form an OR group in parentheses, options
 are ANDed with ``;``, and raw filters (the ``filter`` option, lookup terms) are ANDed in their own
 parentheses after a syntax check, so an OR inside them cannot escape.
+
+Sizes (``min_total_size``, ``max_total_size``): ``kB``/``MB``/``GB``/``TB``/``PB`` are decimal
+(powers of 1000) and ``KiB``/``MiB``/... binary (powers of 1024), as IEC 80000-13 defines them;
+a bare number is bytes.
 """
 
 from __future__ import annotations
 
-import datetime
+import decimal
 import re
 from dataclasses import dataclass
 
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
-from ansible_collections.veeam_em.query.plugins.module_utils.filter_syntax import check_raw_filter
-from ansible_collections.veeam_em.query.plugins.module_utils.size_values import parse_size
-from ansible_collections.veeam_em.query.plugins.module_utils.time_values import parse_filter_time
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_syntax import check_raw_filter
+from ansible_collections.veeam_em.query.plugins.module_utils._time import point_in_time
 
 _BARE_VALUE_RE = re.compile(r"^[A-Za-z0-9_]+\Z")
 _GUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -114,15 +117,19 @@ def _list_clause(option: str, field: str, values, query_type) -> str | None:
     return "(%s)" % ",".join(comparisons)
 
 
-def _time_clauses(params: dict, now: datetime.datetime) -> list[str]:
+def _time_clauses(params: dict, now: int) -> list[str]:
     clauses = []
     for lower, upper in TIME_FILTERS:
         bounds = {}
         for bound in (lower, upper):
-            if params.get(bound.option) is not None:
-                bounds[bound] = parse_filter_time(bound.option, params[bound.option], now)
+            value = params.get(bound.option)
+            if value is not None:
+                try:
+                    bounds[bound] = point_in_time(value, now)
+                except ValueError as exc:
+                    raise VeeamEmInputError(bound.option, value, str(exc)) from None
                 clauses.append('%s%s"%s"' % (bound.field, bound.operator, bounds[bound].text))
-        if len(bounds) == 2 and bounds[lower].sort_key >= bounds[upper].sort_key:
+        if len(bounds) == 2 and bounds[lower].ticks >= bounds[upper].ticks:
             raise VeeamEmInputError(
                 lower.option, params[lower.option],
                 "must be earlier than %s (%s = %s, %s = %s): no session can match"
@@ -143,11 +150,12 @@ def _size_clauses(params: dict) -> list[str]:
     return ["%s%s%d" % (bound.field, bound.operator, size) for bound, size in sizes.items()]
 
 
-def compile_filter(params: dict, query_type, now: datetime.datetime) -> str | None:
+def compile_filter(params: dict, query_type, now: int) -> str | None:
     """Compile the typed options and the raw ``filter`` of ``params`` into one EM expression.
 
-    Returns None when no filter option is set. Raises ``VeeamEmInputError`` naming the option
-    and the value for anything invalid; no network is involved.
+    ``now`` (ticks) anchors relative ages. Returns None when no filter option is set. Raises
+    ``VeeamEmInputError`` naming the option and the value for anything invalid; no network is
+    involved.
     """
     clauses = []
     for option, field in LIST_FILTERS:
@@ -164,3 +172,55 @@ def add_term(base: str | None, term, position: int, query_type) -> str | None:
     if term is None:
         return base
     return and_filters(base, "(%s)" % check_raw_filter("term %d" % position, term, query_type))
+
+
+_UNIT_FACTORS = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000 ** 2,
+    "gb": 1000 ** 3,
+    "tb": 1000 ** 4,
+    "pb": 1000 ** 5,
+    "kib": 1024,
+    "mib": 1024 ** 2,
+    "gib": 1024 ** 3,
+    "tib": 1024 ** 4,
+    "pib": 1024 ** 5,
+}
+_SIZE_RE = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[A-Za-z]*)\Z")
+
+SIZE_HELP = "expected a number of bytes or a size such as 512, 100MB, 10GB or 1.5TiB"
+
+# EM's TotalSize is a .NET long.
+_MAX_BYTES = 2 ** 63 - 1
+
+
+def parse_size(option: str, value, round_up: bool) -> int:
+    """Return ``value`` of ``option`` in bytes.
+
+    A size that is not a whole number of bytes (``1.3KiB`` = 1331.2) is rounded so the filter keeps
+    its meaning on integer sizes: up for a lower bound (``>= 1331.2`` is ``>= 1332``), down for
+    an upper bound (``<= 1331.2`` is ``<= 1331``).
+    """
+    # bool is an int subclass; "min_total_size: true" is a mistake, not 1 byte.
+    if isinstance(value, bool):
+        raise VeeamEmInputError(option, value, SIZE_HELP)
+    if isinstance(value, int):
+        number, factor = decimal.Decimal(value), 1
+    elif isinstance(value, str):
+        match = _SIZE_RE.match(value.strip())
+        unit = match.group("unit").lower() if match else None
+        if unit not in _UNIT_FACTORS:
+            raise VeeamEmInputError(option, value, SIZE_HELP + " (units: B, kB, MB, GB, TB, PB, KiB, MiB, GiB, TiB, PiB)")
+        number, factor = decimal.Decimal(match.group("number")), _UNIT_FACTORS[unit]
+    else:
+        raise VeeamEmInputError(option, value, SIZE_HELP)
+
+    if number < 0:
+        raise VeeamEmInputError(option, value, "a size cannot be negative")
+    exact = number * factor
+    size = int(exact.to_integral_value(rounding=decimal.ROUND_CEILING if round_up else decimal.ROUND_FLOOR))
+    if size > _MAX_BYTES:
+        raise VeeamEmInputError(option, value, "larger than EM can store (%d bytes)" % _MAX_BYTES)
+    return size

@@ -1,17 +1,19 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures shared by the module_utils tests that talk to the fake EM (fake_em.py)."""
+"""The fake EM server (fake_em.py) shared by the unit tests of the engine and of the edges."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import serve
-
 
 @pytest.fixture(scope='module')
 def shared_server():
+    # Imported here, not at the top: the lookup tests' conftest installs Ansible's collection
+    # finder first, and an earlier import of ansible_collections would bypass it.
+    from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import serve
+
     # One server per test module: stopping a werkzeug server costs half a second.
     httpserver = serve()
     yield httpserver

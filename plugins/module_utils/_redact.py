@@ -6,8 +6,8 @@
 Exception text from requests/urllib3 can contain URLs and header values, and EM error bodies
 could echo what was sent, so every string that leaves the engine goes through ``Redactor``.
 Secrets are the password, the Basic credentials, the session token and the logon-session id
-(the token is base64 of that id on current EM versions, em-api.md §2.2, so the id is as good as
-the token). Encoded spellings are covered too: a secret may appear percent-encoded in a URL or
+(the token is base64 of that id on current EM versions, so the id is as good as the token; see
+docs/em_behaviour.md, "Logon sessions and tokens"). Encoded spellings are covered too: a secret may appear percent-encoded in a URL or
 base64-encoded in a header.
 """
 

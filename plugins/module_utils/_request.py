@@ -1,0 +1,242 @@
+# -*- coding: utf-8 -*-
+# Copyright: veeam_em.query contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One immutable, validated request, built from module params or lookup options.
+
+``query_request`` (and ``connection_settings`` for plugins that only log on) is the single place
+where option values are checked beyond what the argument spec can say: ranges, URLs, credentials,
+filters, JMESPath, fields. It takes every default and bound from ``_options``. Everything below
+it (client, paging, parsers) trusts the request and validates nothing again. Nothing here touches
+the network, so bad input fails before any request.
+
+Inputs are expected to have passed the argument spec (types, choices, required options):
+``AnsibleModule`` does that for modules, ``ArgumentSpecValidator`` for the lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from ansible_collections.veeam_em.query.plugins.module_utils import _deps, _options
+from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import add_term, compile_filter
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION, QueryType
+from ansible_collections.veeam_em.query.plugins.module_utils._time import now_ticks
+
+# ``url`` (design contract): https://em01:9398, https://em01:9398/api (with or without a trailing
+# slash), and a bare host em01 (or em01:9398, em01/api), which means https://em01:9398. An
+# explicit https://em01 keeps port 443 (a reverse proxy).
+DEFAULT_PORT = 9398
+_SCHEMES = ('https', 'http')
+_API_VERSION = re.compile(r'(latest|v[0-9]+(_[0-9]+)?)\Z')
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """The connection options, validated. ``password`` and ``session_id`` are kept out of
+    ``repr()`` so that a settings object in a traceback or debug print never shows them."""
+
+    base_url: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    session_id: str | None = field(default=None, repr=False)
+    validate_certs: bool = True
+    ca_path: str | None = None
+    timeout: float = 30.0
+    retries: int = 3
+    api_version: str = 'latest'
+    wire_format: str = 'json'
+
+    @property
+    def logs_on(self) -> bool:
+        """True when the client creates (and deletes) its own logon session."""
+        return not self.session_id
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """Everything needed to run a query, computed without touching the network.
+
+    ``filters`` holds one compiled EM filter (or None) per lookup term, in term order.
+    ``fields`` is None for every session key; ``jmespath`` a compiled expression or None.
+    """
+
+    connection: ConnectionSettings
+    query_type: QueryType
+    filters: tuple
+    sort_field: str
+    descending: bool
+    page_size: int
+    concurrency: int
+    limit: int | None
+    jmespath: object | None = None
+    fields: tuple | None = None
+    return_sessions: bool = True
+
+
+def _value(params: dict, name: str):
+    """The option value, or its default from ``_options`` when unset."""
+    value = params.get(name)
+    return _options.default(name) if value is None else value
+
+
+def _bounded(params: dict, name: str):
+    """The option value checked against its bound (None stays None: no value, no bound)."""
+    value = _value(params, name)
+    bound = _options.bound(name)
+    if value is None or bound is None:
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not bound.holds(value):
+        raise VeeamEmInputError(name, value, bound.problem)
+    return value
+
+
+def _jmespath(expression):
+    if expression is None:
+        return None
+    if not _deps.HAS_JMESPATH:
+        raise VeeamEmInputError('jmespath', expression, 'the Python library jmespath is required for this option')
+    try:
+        return _deps.jmespath.compile(expression)
+    except _deps.jmespath.exceptions.JMESPathError as exc:
+        raise VeeamEmInputError('jmespath', expression, 'not a valid JMESPath expression: %s' % exc) from None
+
+
+def _sort_field(query_type: QueryType, value: str) -> str:
+    # EM field names are case-insensitive; the request carries EM's own spelling.
+    for name in query_type.sort_fields:
+        if isinstance(value, str) and name.lower() == value.lower():
+            return name
+    raise VeeamEmInputError('sort_by', value, 'must be one of %s' % ', '.join(query_type.sort_fields))
+
+
+def _fields(value) -> tuple | None:
+    # An empty list (e.g. from a template) means every key, like an omitted option.
+    if not value:
+        return None
+    return tuple(dict.fromkeys(value))
+
+
+def query_request(params: dict, terms=(None,), now: int | None = None, query_type: QueryType = REPLICA_TASK_SESSION) -> QueryRequest:
+    """Validate ``params`` and ``terms`` (raw filters of lookup terms) into a ``QueryRequest``.
+
+    ``now`` (ticks, default the current time) anchors relative ages such as ``24h``. Raises
+    ``VeeamEmInputError`` naming the first bad option and its value.
+    """
+    limit = _bounded(params, 'limit')
+    page_size = _bounded(params, 'page_size')
+    concurrency = _bounded(params, 'concurrency')
+    base = compile_filter(params, query_type, now_ticks() if now is None else now)
+    terms = list(terms) or [None]
+    filters = tuple(add_term(base, term, position, query_type) for position, term in enumerate(terms, 1))
+    return QueryRequest(
+        # The query options first: they are what a user edits most.
+        filters=filters,
+        jmespath=_jmespath(params.get('jmespath')),
+        connection=connection_settings(params),
+        query_type=query_type,
+        sort_field=_sort_field(query_type, _value(params, 'sort_by')),
+        descending=_value(params, 'sort_order') == 'descending',
+        page_size=page_size,
+        concurrency=concurrency,
+        limit=limit,
+        fields=_fields(params.get('fields')),
+        return_sessions=bool(_value(params, 'return_sessions')),
+    )
+
+
+def connection_settings(params: dict) -> ConnectionSettings:
+    """Validate the connection options of ``params``; raise ``VeeamEmInputError`` naming the
+    first bad one. Never shows a secret value."""
+    url = params.get('url')
+    if url is None:
+        raise VeeamEmInputError('url', None, 'is required (or set VEEAM_EM_URL)')
+    base_url = normalize_base_url(url)
+    session_id = params.get('session_id')
+    if isinstance(session_id, str):
+        # A token read from a file or variable often ends in a newline.
+        session_id = session_id.strip() or None
+    username, password = params.get('username'), params.get('password')
+    if not session_id:
+        if not username:
+            raise VeeamEmInputError('username', username, 'is required unless session_id is given')
+        if password is None or password == '':
+            # The value is a secret: report only that it is missing.
+            raise VeeamEmInputError('password', '', 'is required unless session_id is given')
+    validate_certs = _value(params, 'validate_certs')
+    if not isinstance(validate_certs, bool):
+        raise VeeamEmInputError('validate_certs', validate_certs, 'must be a boolean')
+    timeout = _value(params, 'timeout')
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise VeeamEmInputError('timeout', timeout, 'must be a number of seconds')
+    timeout = float(_bounded(params, 'timeout'))
+    retries = _value(params, 'retries')
+    if not isinstance(retries, int):
+        raise VeeamEmInputError('retries', retries, _options.bound('retries').problem)
+    retries = _bounded(params, 'retries')
+    api_version = _value(params, 'api_version')
+    if not isinstance(api_version, str) or not _API_VERSION.match(api_version):
+        raise VeeamEmInputError('api_version', api_version, "must be 'latest' or an EM version such as 'v1_7'")
+    ca_path = params.get('ca_path')
+    if ca_path is not None:
+        if not os.path.exists(ca_path):
+            raise VeeamEmInputError('ca_path', ca_path, 'does not exist')
+        if not (os.path.isfile(ca_path) or os.path.isdir(ca_path)):
+            raise VeeamEmInputError('ca_path', ca_path, 'must be a CA bundle file or a directory')
+    return ConnectionSettings(
+        base_url=base_url, username=username, password=password,
+        session_id=session_id, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, retries=retries,
+        api_version=api_version, wire_format=_value(params, 'wire_format'),
+    )
+
+
+def normalize_base_url(url: str) -> str:
+    """Return ``scheme://host[:port]`` for any accepted ``url`` spelling.
+
+    Raises ``VeeamEmInputError('url', url, ...)`` for anything else, before any network use.
+    """
+    if not isinstance(url, str) or not url.strip():
+        raise VeeamEmInputError('url', url, 'must be a host name or an https:// URL')
+    url = url.strip()
+    text = url
+    if '://' not in text:
+        # A bare host (optionally with a port or the /api path): EM's default is HTTPS on 9398.
+        text = 'https://' + text
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise VeeamEmInputError('url', url, 'is not a valid URL (%s)' % exc) from None
+    scheme = parts.scheme.lower()
+    if scheme not in _SCHEMES:
+        raise VeeamEmInputError('url', url, "scheme must be 'https' or 'http'")
+    host = parts.hostname
+    if not host:
+        raise VeeamEmInputError('url', url, 'has no host name')
+    if parts.username is not None or parts.password is not None:
+        # Credentials in the URL would end up in error messages and logs.
+        raise VeeamEmInputError('url', _without_userinfo(parts), 'must not contain user:password@; '
+                                'use the username and password options')
+    if parts.query or parts.fragment:
+        raise VeeamEmInputError('url', url, 'must not contain a query string or fragment')
+    # HTTP.sys matches URL paths case-insensitively, so '/API' is the same EM endpoint.
+    path = parts.path.rstrip('/').lower()
+    if path not in ('', '/api'):
+        raise VeeamEmInputError('url', url, "path must be empty or '/api'")
+    if port is None and '://' not in url:
+        port = DEFAULT_PORT
+    # urlsplit lower-cases the host but drops IPv6 brackets; put them back.
+    netloc = '[%s]' % host if ':' in host else host
+    if port is not None:
+        # An explicit scheme without a port keeps the scheme's default port (a reverse proxy on
+        # 443 is legitimate); only a bare host gets EM's default 9398.
+        netloc = '%s:%d' % (netloc, port)
+    return '%s://%s' % (scheme, netloc)
+
+
+def _without_userinfo(parts) -> str:
+    host = parts.hostname or ''
+    return '%s://%s%s' % (parts.scheme, host, parts.path)
