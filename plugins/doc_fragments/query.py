@@ -65,6 +65,8 @@ options:
     description:
       - Only the sessions with one of these results (EM field C(Result)).
       - Each value is one of V(Success), V(Warning), V(Failed), in any letter case.
+      - Only finished sessions have a result (a running session has C(result=null), whatever
+        provisional C(Result) EM shows for it), so this option also selects C(State==Completed).
     type: list
     elements: str
   reason:

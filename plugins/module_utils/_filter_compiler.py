@@ -160,6 +160,11 @@ def compile_filter(params: dict, query_type, now: int) -> str | None:
     clauses = []
     for option, field in LIST_FILTERS:
         clauses.append(_list_clause(option, field, params.get(option), query_type))
+        if field == "Result" and clauses[-1] and "State==Completed" not in clauses:
+            # A running session has no result yet, whatever provisional Result EM shows for it
+            # (docs/em_behaviour.md, "Task-session entities"), so asking for a result asks for
+            # finished sessions.
+            clauses.append("State==Completed")
     clauses.extend(_time_clauses(params, now))
     clauses.extend(_size_clauses(params))
     if params.get("filter") is not None:

@@ -157,9 +157,8 @@ replica_task_sessions:
         - V(null) while the session is unfinished, whatever EM shows (EM 12 and 13 write C(None), older
           versions a provisional C(Success)), and when EM wrote C(None) for a finished one. A running
           session is never a success.
-        - The O(result) option is compiled into EM's own filter, which compares EM's stored value; on older
-          EM it can match a running session with a provisional C(Success); such a session comes back with
-          RV(replica_task_sessions[].result) V(null). Add O(state=Completed) to exclude running sessions.
+        - The O(result) option also selects C(State==Completed), so it never returns a running session,
+          even from an EM that stores a provisional C(Success) while the task runs.
       type: str
       returned: always
       sample: Success
@@ -290,7 +289,7 @@ request:
           (only that bound when no filter option is set).
       type: str
       returned: always
-      sample: ((Result==Warning,Result==Failed);CreationTime>="2026-11-27T21:00:00Z");CreationTime<"2026-11-28T21:00:00Z"
+      sample: ((Result==Warning,Result==Failed);State==Completed;CreationTime>="2026-11-27T21:00:00Z");CreationTime<"2026-11-28T21:00:00Z"
     pages:
       description: Number of result pages fetched.
       type: int

@@ -1,7 +1,7 @@
 """A small HTTP client for the emulator tests, plus reference helpers that read the dump.
 
 The helpers are the tests' independent implementation of what EM should answer: plain Python
-over the dump's fields, written from em-api.md, sharing no code with tests/emulator/em.
+over the dump's fields, written from the EM REST API reference (docs/em_behaviour.md), sharing no code with tests/emulator/em.
 """
 
 from __future__ import annotations

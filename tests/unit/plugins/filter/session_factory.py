@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Hand-built normalized sessions for the filter tests (the keys of design.md, nothing computed)."""
+"""Hand-built normalized sessions for the filter tests (the documented session keys, nothing computed)."""
 
 from __future__ import annotations
 

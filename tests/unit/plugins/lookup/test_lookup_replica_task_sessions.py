@@ -211,7 +211,7 @@ def test_terms_anded_with_keywords_one_logon_for_all(lookup_plugin, em):
     result = lookup_plugin.run(["Result==Failed", 'VmDisplayName=="web 01"'], {},
                                **fake_em_options(em, created_after="2026-11-28T00:00:00Z", result=["Failed", "warning"],
                                                  limit=1))
-    keywords = '(Result==Failed,Result==Warning);CreationTime>="2026-11-28T00:00:00Z"'
+    keywords = '(Result==Failed,Result==Warning);State==Completed;CreationTime>="2026-11-28T00:00:00Z"'
     assert [r[2]["filter"].split(";CreationTime<")[0] for r in em.query_requests()] == [
         "(%s;(Result==Failed))" % keywords, '(%s;(VmDisplayName=="web 01"))' % keywords]
     assert (em.counts["logon"], em.counts["logout"]) == (1, 1)

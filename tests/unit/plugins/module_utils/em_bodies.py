@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""EM response bodies for the wire-layer tests, built from the shapes in em-api.md.
+"""EM response bodies for the wire-layer tests, built from the shapes real EM versions write.
 
 A session is described once as a plain ``SessionSpec`` (the facts a test expects back) and
 rendered into the wire variants EM versions produce: JSON with v10 nulls or 13-style omission,
@@ -44,7 +44,7 @@ class SessionSpec:
 
     @property
     def name(self) -> str:
-        # '<vm>@<creation time, whole seconds, space separated>' (em-api.md §6.2)
+        # '<vm>@<creation time, whole seconds, space separated>'
         return '%s@%s %s' % (self.vm_name, self.creation[:10], self.creation[11:19])
 
     @property
@@ -159,7 +159,7 @@ def page_json(specs: list, page: int = 1, page_size: int = 100, pages_count: int
 
 
 def error_json(message: str, status: int, first_chance: str | None = None) -> bytes:
-    # Shape of the 9.5 U4 capture: alphabetical keys, nulls kept (em-api.md §4.2).
+    # Shape of the 9.5 U4 capture: alphabetical keys, nulls kept.
     return json.dumps({'FirstChanceExceptionMessage': first_chance, 'Message': message,
                        'StackTrace': None, 'Status': None, 'StatusCode': status}).encode('utf-8')
 

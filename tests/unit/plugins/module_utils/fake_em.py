@@ -142,7 +142,7 @@ class FakeEm:
                     self.deleted.append(session_id)
                     self.counts['logout'] += 1
                     return Response(b'', status=204)
-        # EM answers 500 for an unknown logon session id (em-api.md §2.5).
+        # EM answers 500 for an unknown logon session id.
         return self._error(request, 'Object reference not set to an instance of an object.', 500)
 
     def _query(self, request, args: dict):

@@ -99,11 +99,11 @@ def test_lists_become_or_groups_and_options_are_anded_in_a_stable_order():
     }, Q, NOW_TICKS)
     assert compiled == ('(VmDisplayName=="web 01",VmDisplayName==db01);'
                         'BackupServerName=="vbr01.example.com";'
-                        '(Result==Warning,Result==Failed)')
+                        '(Result==Warning,Result==Failed);State==Completed')
 
 
 def test_duplicates_collapse_and_empty_lists_mean_no_condition():
-    assert compile_filter({"result": ["failed", "Failed", "FAILED"]}, Q, NOW_TICKS) == "Result==Failed"
+    assert compile_filter({"result": ["failed", "Failed", "FAILED"]}, Q, NOW_TICKS) == "Result==Failed;State==Completed"
     assert compile_filter({"result": [], "vm_name": None}, Q, NOW_TICKS) is None
     assert compile_filter({}, Q, NOW_TICKS) is None
 
@@ -176,9 +176,17 @@ def test_impossible_or_invalid_ranges_fail(params, option):
     assert caught.value.option == option
 
 
+def test_a_result_asks_for_finished_sessions_only():
+    # Running sessions have no result, whatever provisional Result EM shows for them.
+    assert compile_filter({"result": ["Success"]}, Q, NOW_TICKS) == "Result==Success;State==Completed"
+    assert compile_filter({"result": ["Success"], "state": ["completed"]}, Q, NOW_TICKS) == "State==Completed;Result==Success"
+    assert compile_filter({"result": ["Success"], "state": ["InProgress"]}, Q, NOW_TICKS) == (
+        "State==InProgress;Result==Success;State==Completed")
+
+
 def test_raw_filter_is_checked_and_anded_in_parentheses():
     compiled = compile_filter({"result": ["Failed"], "filter": " State==Completed,State==Pending "}, Q, NOW_TICKS)
-    assert compiled == "Result==Failed;(State==Completed,State==Pending)"
+    assert compiled == "Result==Failed;State==Completed;(State==Completed,State==Pending)"
     with pytest.raises(VeeamEmInputError, match="option 'filter'"):
         compile_filter({"filter": "(State==Completed"}, Q, NOW_TICKS)
 

@@ -39,7 +39,7 @@ else:
 
 NOW = datetime.datetime(2026, 11, 29, 12, 0, 0, tzinfo=datetime.timezone.utc)
 NOW_TICKS = datetime_to_ticks(NOW)
-# Typed string option -> the EM field (and record key) it filters on, from design.md.
+# Typed string option -> the EM field (and record key) it filters on, as the module documents its options.
 STRING_OPTIONS = {
     "vm_name": "VmDisplayName",
     "job_name": "JobName",

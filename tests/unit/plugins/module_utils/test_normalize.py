@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Normalized sessions (design.md): every key, plain JSON types, values from the spec."""
+"""Normalized sessions (the keys RETURN documents): every key, plain JSON types, values from the spec."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def test_completed_session_from_json(nulls):
     result = normalize(em_bodies.entity_json(spec, nulls=nulls))
     assert list(result) == DESIGN_KEYS
     assert result == expected_for(spec)
-    # The design.md example: 21:00:26.19 -> 21:03:16.73 is 170.54 s.
+    # A worked example: 21:00:26.19 -> 21:03:16.73 is 170.54 s.
     example = em_bodies.make_spec(0, creation='2026-11-28T21:00:26.19Z', end='2026-11-28T21:03:16.73Z')
     assert normalize(em_bodies.entity_json(example))['duration_seconds'] == 170.54
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""JSON QueryResult, LogonSession and Error bodies in every variant em-api.md describes."""
+"""JSON QueryResult, LogonSession and Error bodies in every variant real EM versions write."""
 
 from __future__ import annotations
 

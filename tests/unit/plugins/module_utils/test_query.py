@@ -40,7 +40,7 @@ def test_one_query_gives_the_documented_keys(em):
     output = run(em, result=["failed"], sort_order="ascending", sort_by="TotalSize", wire_format="xml", limit=3)
     assert set(output) == {"replica_task_sessions", "summary", "truncated", "request"}
     args = em.query_requests()[0][2]
-    assert args["filter"].startswith("(Result==Failed);CreationTime<")
+    assert args["filter"].startswith("(Result==Failed;State==Completed);CreationTime<")
     assert (args["sortAsc"], args["pageSize"]) == ("TotalSize", "3")
     assert output["request"] == {"filter": args["filter"], "pages": 1, "api_version": "latest"}
     assert output["truncated"] is True
@@ -54,7 +54,7 @@ def test_terms_share_one_logon_and_concatenate_in_order(em):
     assert em.counts["logon"] == em.counts["logout"] == 1
     filters = [r[2]["filter"] for r in em.query_requests()]
     assert [f.split(";CreationTime<")[0] for f in filters] == [
-        '(Result==Failed;(VmDisplayName=="web 01"))', "(Result==Failed;(VmDisplayName==db01))"]
+        '(Result==Failed;State==Completed;(VmDisplayName=="web 01"))', "(Result==Failed;State==Completed;(VmDisplayName==db01))"]
     # The fake EM does not filter: each term's limit of 1 keeps its newest session.
     assert [s["uid"] for s in output["replica_task_sessions"]] == newest_first(SPECS)[:1] * 2
     assert output["jmespath_result"] == [output["replica_task_sessions"][0]["vm_name"]] * 2

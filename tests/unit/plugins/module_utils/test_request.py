@@ -64,9 +64,9 @@ def test_query_errors_come_before_connection_errors():
 
 def test_terms_are_anded_with_the_typed_filter_in_order():
     built = request(result=["Failed"], created_after="24h")
-    assert built.filters == ('Result==Failed;CreationTime>="2026-11-28T12:00:00Z"',)
-    built = query_request(dict(BASE, result=["Failed"]), terms=["State==Completed", None], now=NOW)
-    assert built.filters == ("Result==Failed;(State==Completed)", "Result==Failed")
+    assert built.filters == ('Result==Failed;State==Completed;CreationTime>="2026-11-28T12:00:00Z"',)
+    built = query_request(dict(BASE, job_name=["SQL"]), terms=["VmDisplayName==db01", None], now=NOW)
+    assert built.filters == ("JobName==SQL;(VmDisplayName==db01)", "JobName==SQL")
 
 
 @pytest.mark.parametrize("value, expected", [(None, None), ([], None), (["vm_name", "result", "vm_name"], ("vm_name", "result"))])

@@ -86,7 +86,7 @@ def test_success_returns_documented_keys_and_no_facts(em):
     assert result["changed"] is False
     assert "ansible_facts" not in result
     assert set(result) == {"changed", "replica_task_sessions", "summary", "truncated", "request"}
-    assert em.query_requests()[0][2]["filter"].startswith('(VmDisplayName=="web 01";Result==Failed);')
+    assert em.query_requests()[0][2]["filter"].startswith('(VmDisplayName=="web 01";Result==Failed;State==Completed);')
     assert result["summary"]["by_result"]["Failed"] == 1
 
 
