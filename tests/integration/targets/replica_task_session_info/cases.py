@@ -65,8 +65,8 @@ def build_cases(dump):
 
     gib, gb = 2 ** 30, 10 ** 9
     cases = [
-        ("result_failed", {"result": ["Failed"]}, matching(lambda s: s["Result"] == "Failed")),
-        ("result_any_case", {"result": ["warning", "FAILED"]}, matching(lambda s: s["Result"] in ("Warning", "Failed"))),
+        ("result_failed", {"result": ["Failed"]}, matching(lambda s: _result(s) == "Failed")),
+        ("result_any_case", {"result": ["warning", "FAILED"]}, matching(lambda s: _result(s) in ("Warning", "Failed"))),
         ("state_running", {"state": ["InProgress", "pending"]}, matching(lambda s: s["State"] in ("InProgress", "Pending"))),
         ("vm_names_needing_quotes", {"vm_name": NASTY_VMS}, matching(lambda s: s["VmDisplayName"] in NASTY_VMS)),
         ("vm_name_with_quotes", {"vm_name": ['vm "quoted" name']}, matching(lambda s: s["VmDisplayName"] == 'vm "quoted" name')),
@@ -90,13 +90,13 @@ def build_cases(dump):
          matching(lambda s: 16 * gib <= s["TotalSize"] <= 64 * gb)),
         ("raw_enum_index", {"filter": "Result>Success"}, matching(lambda s: s["Result"] in ("Warning", "Failed"))),
         ("raw_or_and_typed", {"filter": '(VmDisplayName=="a==b test",VmDisplayName=="app;backend")', "result": ["Success"]},
-         matching(lambda s: s["VmDisplayName"] in ("a==b test", "app;backend") and s["Result"] == "Success")),
+         matching(lambda s: s["VmDisplayName"] in ("a==b test", "app;backend") and _result(s) == "Success")),
         ("combined", {"result": ["Failed"], "backup_server_name": ["vbr01.example.com"], "created_after": window_start},
-         matching(lambda s: s["Result"] == "Failed" and s["BackupServerName"] == "vbr01.example.com"
+         matching(lambda s: _result(s) == "Failed" and s["BackupServerName"] == "vbr01.example.com"
                   and instant(s["CreationTimeUTC"]) >= instant(window_start + "Z"))),
         ("paged_in_parallel", {"result": ["Success"], "page_size": 7, "concurrency": 3},
-         matching(lambda s: s["Result"] == "Success")),
-        ("xml_wire_format", {"result": ["Warning"], "wire_format": "xml"}, matching(lambda s: s["Result"] == "Warning")),
+         matching(lambda s: _result(s) == "Success")),
+        ("xml_wire_format", {"result": ["Warning"], "wire_format": "xml"}, matching(lambda s: _result(s) == "Warning")),
         ("everything", {}, matching(lambda s: True)),
     ]
     return [{"name": name, "args": args, "expected": expected} for name, args, expected in cases]
