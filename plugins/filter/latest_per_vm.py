@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.veeam_em.query.plugins.module_utils._compliance import vm_name_key
 from ansible_collections.veeam_em.query.plugins.plugin_utils._filter_input import RESULT_CHOICES, session_list, string_list
-from ansible_collections.veeam_em.query.plugins.plugin_utils._session_order import newest_first_key, session_ticks, vm_name_key
+from ansible_collections.veeam_em.query.plugins.plugin_utils._session_order import newest_first_key, session_ticks
 
 PLUGIN = "veeam_em.query.latest_per_vm"
 

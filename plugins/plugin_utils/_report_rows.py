@@ -15,7 +15,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.veeam_em.query.plugins.plugin_utils._duration import format_duration
 from ansible_collections.veeam_em.query.plugins.plugin_utils._filter_input import to_plain
-from ansible_collections.veeam_em.query.plugins.plugin_utils._session_order import vm_name_key
+from ansible_collections.veeam_em.query.plugins.module_utils._compliance import vm_name_key
 
 STATUS_ORDER = {"red": 0, "amber": 1, "green": 2}
 STATUS_LABEL = {"red": "non-compliant", "amber": "at risk", "green": "compliant"}

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Deterministic "newest session" and VM-name ordering, shared by latest_per_vm and replica_compliance."""
+"""Deterministic "newest session" order for latest_per_vm (VM-name order: module_utils/_compliance.vm_name_key)."""
 
 from __future__ import annotations
 
@@ -30,12 +30,3 @@ def newest_first_key(creation_ticks: int, session: dict) -> tuple:
     breaks the tie so the answer never depends on the order EM or the user listed them in.
     """
     return (creation_ticks, str(session.get("uid") or ""))
-
-
-def vm_name_key(vm_name: str) -> tuple:
-    """Order VMs by name for people, yet keep ``WEB01`` and ``web01`` apart and in a fixed order.
-
-    EM treats names differing only in case as different VMs; sorting by the case-folded name
-    first puts the two next to each other in reports, the exact name makes the order total.
-    """
-    return (vm_name.casefold(), vm_name)

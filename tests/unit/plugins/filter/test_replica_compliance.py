@@ -90,6 +90,7 @@ class TestRpoBoundary:
         datetime.datetime(2026, 11, 29, 12, 0),  # naive means UTC
         datetime.datetime(2026, 11, 29, 13, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
         "2026-11-29 12:00:00",
+        "2026-11-29T12:00",
     ])
     def test_now_accepts_datetimes_and_text_without_offset(self, now):
         verdict = replica_compliance([make_session("web01", "2026-11-28T12:00:00Z")], "24h", now=now)
@@ -295,6 +296,12 @@ class TestInputShapes:
             "at_risk_ratio": 0.8,
             "accept_results": ["Success", "Warning"],
             "now": NOW,
+            "excluded_count": 0,
+            "rpo_by_job": {},
+            "rpo_by_vm": {},
+            "exclude_vms": [],
+            "lookback_seconds": None,
+            "lookback": None,
         }
         written = datetime.datetime.fromisoformat(evaluated_at.replace("Z", "+00:00"))
         assert abs(datetime.datetime.now(datetime.timezone.utc) - written) < datetime.timedelta(minutes=5)
@@ -327,7 +334,7 @@ class TestBadInput:
     def test_rpo_syntax(self, rpo, seconds):
         assert replica_compliance([], rpo, now=NOW)["summary"]["rpo_seconds"] == seconds
 
-    @pytest.mark.parametrize("now", ["yesterday", "2026-11-29", "2026-13-01T00:00:00Z", 1764000000, "2026-11-29T12:00:00+25:00"])
+    @pytest.mark.parametrize("now", ["yesterday", "2026-11-29T", "2026-13-01T00:00:00Z", 1764000000, "2026-11-29T12:00:00+25:00"])
     def test_bad_now(self, now):
         with pytest.raises(AnsibleFilterError, match="'now'"):
             replica_compliance([], "24h", now=now)
