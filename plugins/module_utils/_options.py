@@ -55,7 +55,8 @@ class Option:
         for key in ('default', 'choices', 'elements'):
             value = getattr(self, key)
             if value is not None:
-                spec[key] = list(value) if key == 'choices' else value
+                # Tables hold tuples (immutable, shared); AnsibleModule wants lists.
+                spec[key] = list(value) if isinstance(value, tuple) else value
         if self.aliases:
             spec['aliases'] = list(self.aliases)
         if self.env:
@@ -124,6 +125,27 @@ MODULE_ONLY = {
     'return_sessions': Option('bool', default=True),
 }
 
+# The RPO evaluation of ``replica_compliance_info``: the same inputs, defaults and bounds as the
+# replica_compliance role (roles/replica_compliance/meta/argument_specs.yml) and filter.
+# Durations and times are raw: an RPO may be an int of seconds or text such as 24h, and
+# the evaluation's own checks name the option and the value.
+COMPLIANCE = {
+    'rpo': Option('raw', default='24h'),
+    'lookback': Option('raw', default='7d'),
+    'vms': Option('list', elements='str'),
+    'accept_results': Option('list', elements='str', default=('Success', 'Warning'),
+                             choices=REPLICA_TASK_SESSION.enums['Result']),
+    'at_risk_ratio': Option('float', default=0.8,
+                            bound=Bound(0, 1, 'must be greater than 0 and at most 1', low_exclusive=True)),
+    'now': Option('raw'),
+    'rpo_by_job': Option('dict'),
+    'rpo_by_vm': Option('dict'),
+    'exclude_vms': Option('list', elements='str'),
+    'history': Option('bool', default=False),
+    'page_size': QUERY['page_size'],
+    'concurrency': QUERY['concurrency'],
+}
+
 # session_id wins over username/password (no logon happens with it) instead of being mutually
 # exclusive with them: credentials often come from the environment (VEEAM_EM_USERNAME/PASSWORD,
 # AWX credential injection) or from inventory vars, and a task that hands over a session_id
@@ -146,14 +168,14 @@ def argument_rules() -> dict:
 
 def default(name: str):
     """The default of option ``name`` (None when it has none)."""
-    for table in (CONNECTION, QUERY, MODULE_ONLY):
+    for table in (CONNECTION, QUERY, MODULE_ONLY, COMPLIANCE):
         if name in table:
             return table[name].default
     raise KeyError(name)
 
 
 def bound(name: str) -> Bound | None:
-    for table in (CONNECTION, QUERY, MODULE_ONLY):
+    for table in (CONNECTION, QUERY, MODULE_ONLY, COMPLIANCE):
         if name in table:
             return table[name].bound
     raise KeyError(name)

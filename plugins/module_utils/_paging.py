@@ -52,6 +52,9 @@ class Scan:
     ``dedupe_pages`` None remembers every UID (the caller keeps every session anyway);
     a number remembers the UIDs of that many recent pages only, so memory stays bounded by
     the pages in flight (the time bound already makes duplicates rare, see above).
+    ``window`` is how many pages are requested ahead of the consumer (None: ``concurrency``
+    times ``PAGES_PER_WINDOW_PER_WORKER``); a consumer that may stop early wants a small one,
+    since pages fetched past its stop are thrown away.
     """
 
     query_type: object
@@ -62,6 +65,7 @@ class Scan:
     concurrency: int
     limit: int | None = None
     dedupe_pages: int | None = None
+    window: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,9 +154,12 @@ def run_scan(client, scan: Scan, consume: Callable[[list], bool | None]) -> Scan
     handed = 0
     cut = stopped = False  # cut: limit left sessions out; stopped: no further page wanted
     page_lengths: dict = {}
+    last_handed = 0  # the last page handed on (its sessions may all have been duplicates)
+    window = scan.window or scan.concurrency * PAGES_PER_WINDOW_PER_WORKER
 
-    def hand_on(sessions: list) -> None:
-        nonlocal handed, cut, stopped
+    def hand_on(page: int, sessions: list) -> None:
+        nonlocal handed, cut, stopped, last_handed
+        last_handed = page
         fresh = uids.fresh(sessions)
         if limit is not None and handed + len(fresh) > limit:
             fresh = fresh[:limit - handed]
@@ -169,7 +176,7 @@ def run_scan(client, scan: Scan, consume: Callable[[list], bool | None]) -> Scan
     # EM may clamp a large pageSize (the emulator clamps at 10000); page numbers then count in
     # its page size, so plan with the size it reports. The request keeps sending the same value.
     page_capacity = reported_size if reported_size and reported_size < size_sent else size_sent
-    hand_on(first)
+    hand_on(1, first)
     del first
     next_page = 2
 
@@ -180,7 +187,7 @@ def run_scan(client, scan: Scan, consume: Callable[[list], bool | None]) -> Scan
             remaining = None if limit is None else limit - handed
             batch_end = pages_count if remaining is None else min(
                 pages_count, next_page - 1 + math.ceil(remaining / page_capacity))
-            batch_end = min(batch_end, next_page - 1 + scan.concurrency * PAGES_PER_WINDOW_PER_WORKER)
+            batch_end = min(batch_end, next_page - 1 + window)
             batch = list(range(next_page, batch_end + 1))
             results = _fetch_pages(fetch, batch, scan.concurrency)
             for page, (sessions, reported, _size) in zip(batch, results):
@@ -192,9 +199,9 @@ def run_scan(client, scan: Scan, consume: Callable[[list], bool | None]) -> Scan
             for page in batch:
                 _check_not_empty(page, page_lengths[page], pages_count)
             next_page = batch_end + 1
-            for sessions, _reported, _size in results:
+            for page, (sessions, _reported, _size) in zip(batch, results):
                 if not stopped:
-                    hand_on(sessions)
+                    hand_on(page, sessions)
             del results
         else:
             # No PagingInfo (never observed, tolerated): a short page does not prove the end,
@@ -205,7 +212,7 @@ def run_scan(client, scan: Scan, consume: Callable[[list], bool | None]) -> Scan
             sessions, _count, _size = fetch(next_page)
             page_lengths[next_page] = len(sessions)
             before = handed
-            hand_on(sessions)
+            hand_on(next_page, sessions)
             pages_count = next_page
             next_page += 1
             if handed == before:
@@ -214,10 +221,11 @@ def run_scan(client, scan: Scan, consume: Callable[[list], bool | None]) -> Scan
     if cut:
         truncated = True
     elif (limit is not None and handed == limit) or stopped:
-        # Full (or stopped by the consumer): more exist if a page is left unfetched (EM sends
-        # no empty pages) or, without PagingInfo, if the last page was full.
+        # Full (or stopped by the consumer): more exist if a page is left unhanded (EM sends
+        # no empty pages; a page fetched in the stopping window but not handed on counts as
+        # left) or, without PagingInfo, if the last page was full.
         if paging_known:
-            truncated = next_page <= pages_count
+            truncated = last_handed < pages_count
         else:
             truncated = page_lengths[next_page - 1] == page_capacity
     else:

@@ -322,3 +322,19 @@ def test_each_page_is_handed_on_as_it_comes_and_a_consumer_can_stop(em, specs):
     # Pages already planned in the current window are fetched, no window after it.
     assert em.pages_requested() == [1, 2, 3, 4, 5]
     assert result.truncated is True
+
+
+def test_a_consumer_stop_inside_the_last_window_still_reports_the_pages_left(em, specs):
+    # 23 sessions in pages of 2: page 1, then one window of pages 2..12. A stop on page 3 leaves
+    # pages 4..12 fetched but never handed on, so the scan did not see everything.
+    result = run(em, concurrency=4, page_size=2, stop_after=3)
+    assert result.pages == [2, 2, 2]
+    assert sorted(em.pages_requested()) == list(range(1, 13))
+    assert result.truncated is True
+
+
+def test_a_small_window_fetches_only_that_many_pages_ahead(em, specs):
+    result = run(em, concurrency=2, page_size=2, stop_after=2, window=2)
+    assert result.pages == [2, 2]
+    assert sorted(em.pages_requested()) == [1, 2, 3]
+    assert result.truncated is True
