@@ -1,9 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Attributes shared by the read-only modules of this collection."""
+"""Attributes shared by the modules of this collection.
+
+DOCUMENTATION is the whole set of the read-only modules; ACTION_GROUP is the action group alone,
+for a module that documents its own check mode (logon_session). Both use one text.
+"""
 
 from __future__ import annotations
+
+_ACTION_GROUP = r"""
+  action_group:
+    description: Use C(group/veeam_em.query.veeam_em) in C(module_defaults) to set the connection options once.
+    support: full
+    membership:
+      - veeam_em.query.veeam_em
+"""
 
 
 class ModuleDocFragment:
@@ -20,9 +32,8 @@ attributes:
     description: Runs where Python with C(requests) can reach Enterprise Manager, usually the controller.
     support: full
     platforms: all
-  action_group:
-    description: Use C(group/veeam_em.query.veeam_em) in C(module_defaults) to set the connection options once.
-    support: full
-    membership:
-      - veeam_em.query.veeam_em
-"""
+""" + _ACTION_GROUP
+
+    ACTION_GROUP = r"""
+attributes:
+""" + _ACTION_GROUP

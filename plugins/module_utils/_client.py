@@ -246,6 +246,16 @@ class EmClient:
             self.warn('%s; the EM logon session expires after 15 minutes idle'
                       % self._api_error(response, 'logout'))
 
+    def keep_session(self) -> str | None:
+        """Leave the live logon session open when the client closes, and return its token.
+
+        For the logon_session module, which hands the session to later tasks: EM ends it at
+        their logout, or after 15 minutes idle.
+        """
+        with self._lock:
+            self._logged_on = False
+            return self._token
+
     # -- requests ------------------------------------------------------------------------------
 
     def _auth_headers(self, token: str | None, wire_format: str) -> dict:
@@ -282,6 +292,19 @@ class EmClient:
             detail = (' (%s)' % message) if message else ''
             raise VeeamEmAuthError(self.redactor.redact(
                 '%s: EM answered HTTP %s: %s%s' % (what, _reason(401), hint, detail)), status=401)
+        if not 200 <= response.status < 300:
+            raise self._api_error(response, what)
+        return response
+
+    def delete(self, path: str, what: str) -> WireResponse:
+        """DELETE ``/api`` + ``path`` with the current token, retried at most once, never after a
+        re-logon. Returns a 2xx ``WireResponse``; raises like ``get``."""
+        with self._lock:
+            token = self._token
+        self._count('delete')
+        response = self._send('DELETE', self.api_url + path, what,
+                              self._auth_headers(token, self.settings.wire_format),
+                              retries=min(1, self.retry_policy.retries))
         if not 200 <= response.status < 300:
             raise self._api_error(response, what)
         return response

@@ -128,6 +128,25 @@ def parse_logon_session(body: bytes) -> dict:
     return {'SessionId': _string(doc, 'SessionId'), 'UserName': _string(doc, 'UserName')}
 
 
+def parse_logon_sessions(body: bytes) -> list[dict]:
+    """The ``{'SessionId': ..., 'UserName': ...}`` of each session in a JSON
+    ``GET /api/logonSessions`` answer (``{"LogonSessions": [...]}``, in any letter case)."""
+    doc = load_json(body, 'logon sessions')
+    if isinstance(doc, dict) and member(doc, 'SessionId') is not None:
+        items = [doc]  # a single LogonSession
+    else:
+        items = member(doc, 'LogonSessions') if isinstance(doc, dict) else doc
+        if isinstance(items, dict):
+            # The nesting EM uses for other lists: {"LogonSessions": {"LogonSessions": [...]}}.
+            items = member(items, 'LogonSessions')
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise VeeamEmResponseError('logon sessions: expected a LogonSessions list, got a %s' % type(items).__name__)
+    return [{'SessionId': _string(item, 'SessionId'), 'UserName': _string(item, 'UserName')}
+            for item in items if isinstance(item, dict)]
+
+
 def parse_error(body: bytes) -> tuple[str | None, str | None]:
     """(``Message``, ``FirstChanceExceptionMessage``) of a JSON Error body; Nones if absent."""
     doc = _document(body, 'error')

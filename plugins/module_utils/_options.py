@@ -146,6 +146,15 @@ COMPLIANCE = {
     'concurrency': QUERY['concurrency'],
 }
 
+# Only the logon_session module: present opens a logon session that outlives the task, absent
+# closes the one given by session_id.
+LOGON_SESSION = {
+    'state': Option('str', default='present', choices=('present', 'absent')),
+}
+LOGON_SESSION_RULES = {
+    'required_if': [['state', 'absent', ['session_id']]],
+}
+
 # session_id wins over username/password (no logon happens with it) instead of being mutually
 # exclusive with them: credentials often come from the environment (VEEAM_EM_USERNAME/PASSWORD,
 # AWX credential injection) or from inventory vars, and a task that hands over a session_id
@@ -161,21 +170,26 @@ def argument_spec(*tables: dict) -> dict:
     return {name: option.argspec() for table in tables for name, option in table.items()}
 
 
-def argument_rules() -> dict:
-    """Keyword arguments for ``AnsibleModule`` and ``ArgumentSpecValidator`` alike."""
-    return {key: [list(group) for group in groups] for key, groups in RULES.items()}
+def argument_rules(*extra: dict) -> dict:
+    """Keyword arguments for ``AnsibleModule`` and ``ArgumentSpecValidator`` alike: ``RULES``
+    plus the rule tables in ``extra`` (such as ``LOGON_SESSION_RULES``)."""
+    rules: dict = {}
+    for table in (RULES,) + extra:
+        for key, groups in table.items():
+            rules.setdefault(key, []).extend(list(group) for group in groups)
+    return rules
 
 
 def default(name: str):
     """The default of option ``name`` (None when it has none)."""
-    for table in (CONNECTION, QUERY, MODULE_ONLY, COMPLIANCE):
+    for table in (CONNECTION, QUERY, MODULE_ONLY, COMPLIANCE, LOGON_SESSION):
         if name in table:
             return table[name].default
     raise KeyError(name)
 
 
 def bound(name: str) -> Bound | None:
-    for table in (CONNECTION, QUERY, MODULE_ONLY, COMPLIANCE):
+    for table in (CONNECTION, QUERY, MODULE_ONLY, COMPLIANCE, LOGON_SESSION):
         if name in table:
             return table[name].bound
     raise KeyError(name)

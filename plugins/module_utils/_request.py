@@ -193,6 +193,27 @@ def connection_settings(params: dict) -> ConnectionSettings:
     )
 
 
+def logon_session_settings(params: dict) -> tuple[str, ConnectionSettings]:
+    """``(state, connection)`` of the logon_session module, validated.
+
+    ``present`` logs on with ``username`` and ``password`` whatever ``session_id`` says (a
+    ``session_id`` that ``module_defaults`` hands to the whole group must not stop a new logon);
+    ``absent`` uses ``session_id`` only.
+    """
+    state = _value(params, 'state')
+    if state == 'absent':
+        session_id = params.get('session_id')
+        if not isinstance(session_id, str) or not session_id.strip():
+            # The value is a secret: report only that it is missing.
+            raise VeeamEmInputError('session_id', '', 'is required with state=absent (the session to log out)')
+        return state, connection_settings(params)
+    if not params.get('username'):
+        raise VeeamEmInputError('username', params.get('username'), 'is required to log on (state=present)')
+    if not params.get('password'):
+        raise VeeamEmInputError('password', '', 'is required to log on (state=present)')
+    return state, connection_settings(dict(params, session_id=None))
+
+
 def normalize_base_url(url: str) -> str:
     """Return ``scheme://host[:port]`` for any accepted ``url`` spelling.
 

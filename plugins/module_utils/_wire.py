@@ -97,6 +97,11 @@ def parse_logon_session(body: bytes, content_type: str | None) -> dict:
     return _parser(content_type, body).parse_logon_session(body)
 
 
+def parse_logon_sessions(body: bytes, content_type: str | None) -> list[dict]:
+    """``[{'SessionId': ..., 'UserName': ...}]`` of a ``GET /api/logonSessions`` answer."""
+    return _parser(content_type, body).parse_logon_sessions(body)
+
+
 def parse_error(body: bytes, content_type: str | None) -> tuple[str | None, str | None]:
     """(Message, FirstChanceExceptionMessage) of an EM Error body in either format."""
     if not body:

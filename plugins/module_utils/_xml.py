@@ -183,6 +183,20 @@ def parse_logon_session(body: bytes) -> dict:
     return {'SessionId': _text_of(root, 'sessionid'), 'UserName': _text_of(root, 'username')}
 
 
+def parse_logon_sessions(body: bytes) -> list[dict]:
+    """The ``{'SessionId': ..., 'UserName': ...}`` of each ``<LogonSession>`` in an XML
+    ``GET /api/logonSessions`` answer (``<LogonSessions>``, or one ``<LogonSession>``)."""
+    root = parse_document(body, 'logon sessions')
+    name = folded_name(root.tag)
+    if name == 'logonsession':
+        items = [root]
+    elif name == 'logonsessions':
+        items = [child for child in root if folded_name(child.tag) == 'logonsession']
+    else:
+        raise VeeamEmResponseError('logon sessions: expected <LogonSessions>, got <%s>' % local_name(root.tag)[:80])
+    return [{'SessionId': _text_of(item, 'sessionid'), 'UserName': _text_of(item, 'username')} for item in items]
+
+
 def parse_error(body: bytes) -> tuple[str | None, str | None]:
     """(``Message``, ``FirstChanceExceptionMessage``) of an XML ``Error`` body; Nones if absent."""
     try:

@@ -171,6 +171,11 @@ def logon_json(session_id: str, host: str) -> bytes:
                        'Type': 'LogonSession'}).encode('utf-8')
 
 
+def logon_sessions_json(session_ids: list, host: str) -> bytes:
+    """``GET /api/logonSessions`` as JSON: ``{"LogonSessions": [LogonSession, ...]}``."""
+    return json.dumps({'LogonSessions': [json.loads(logon_json(sid, host)) for sid in session_ids]}).encode('utf-8')
+
+
 # ---------------------------------------------------------------------------------- XML
 
 
@@ -249,6 +254,14 @@ def logon_xml(session_id: str, host: str) -> bytes:
             'Href="%s/api/logonSessions/%s"><Links><Link Rel="Up" Type="EnterpriseManager" Href="%s/api/" />'
             '</Links><UserName>EM\\svc</UserName><SessionId>%s</SessionId></LogonSession>'
             % (EM_NS, host, session_id, host, session_id)).encode('utf-8')
+
+
+def logon_sessions_xml(session_ids: list, host: str) -> bytes:
+    """``GET /api/logonSessions`` as XML: ``<LogonSessions>`` of ``<LogonSession>``."""
+    items = ''.join(logon_xml(sid, host).decode('utf-8').split('?>', 1)[1].replace(' xmlns="%s"' % EM_NS, '')
+                    for sid in session_ids)
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<LogonSessions xmlns="%s">%s</LogonSessions>'
+            % (EM_NS, items)).encode('utf-8')
 
 
 def camel(value, every=1, _counter=None):

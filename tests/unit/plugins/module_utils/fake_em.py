@@ -4,7 +4,8 @@
 """A small EM stand-in on pytest-httpserver for the wire-layer unit tests.
 
 It implements only what the client's behaviour depends on: Basic logon with a token header
-(plus the ``Set-Cookie`` EM sends, so the tests can prove the client ignores it), logout, token
+(plus the ``Set-Cookie`` EM sends, so the tests can prove the client ignores it), logout, the
+list of logon sessions (the caller's, or all with ``list_all_sessions``), token
 checks (a cookie is recorded, never honoured), ``/api/query`` paging over a list of
 ``SessionSpec`` sorted by creation time, the ``CreationTime<"..."`` bound the client appends,
 JSON or XML by ``Accept``, and fault injection. Everything it receives is recorded so the tests
@@ -49,6 +50,7 @@ class FakeEm:
         self.counts: Counter = Counter()
         self.tokens: dict = {}          # token -> session id
         self.deleted: list = []
+        self.list_all_sessions = False  # GET /api/logonSessions lists every session, not the caller's
         self._lock = threading.Lock()
         self._in_flight = 0
         self._issued = 0
@@ -88,6 +90,8 @@ class FakeEm:
             return self._logon(request)
         if request.method == 'DELETE' and request.path.startswith('/api/logonSessions/'):
             return self._logout(request)
+        if request.method == 'GET' and request.path.rstrip('/') == '/api/logonSessions':
+            return self._logon_sessions(request)
         if request.method == 'GET' and request.path == '/api/query':
             return self._query(request, args)
         return Response(em_bodies.error_json('not found', 404), status=404, content_type='application/json')
@@ -144,6 +148,16 @@ class FakeEm:
                     return Response(b'', status=204)
         # EM answers 500 for an unknown logon session id.
         return self._error(request, 'Object reference not set to an instance of an object.', 500)
+
+    def _logon_sessions(self, request):
+        with self._lock:
+            own = self._authorized(request)
+            if own is None:
+                return self._error(request, 'Session is expired or not found', 401)
+            listed = sorted(set(self.tokens.values())) if self.list_all_sessions else [own]
+        if self._json_wanted(request):
+            return Response(em_bodies.logon_sessions_json(listed, self.host), content_type='application/json')
+        return Response(em_bodies.logon_sessions_xml(listed, self.host), content_type='application/xml')
 
     def _query(self, request, args: dict):
         with self._lock:
