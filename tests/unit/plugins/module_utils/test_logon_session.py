@@ -82,7 +82,7 @@ def test_check_mode_looks_the_session_up_but_keeps_it(em):
 
 def test_of_several_listed_sessions_the_one_of_the_token_is_deleted(em):
     em.list_all_sessions = True
-    first, second, third = (logon(em)['session_id'] for _ in range(3))
+    first, second, third = (logon(em)['session_id'] for attempt in range(3))
     assert logout(em, second)['changed'] is True
     assert em.deleted == ['00000002-5a95-4156-8867-91f069b7c2cc']
     assert set(em.tokens) == {first, third}

@@ -6,19 +6,23 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.veeam_em.query.plugins.doc_fragments.attributes import ModuleDocFragment
 from ansible_collections.veeam_em.query.plugins.module_utils._options import (
     CONNECTION, LOGON_SESSION, LOGON_SESSION_RULES, argument_rules, argument_spec,
 )
 from ansible_collections.veeam_em.query.plugins.modules import logon_session as module
-from ansible_collections.veeam_em.query.tests.unit.plugins.modules.test_module_replica_task_session_info import (
-    ModuleExit, connection, em, module_args,  # noqa: F401  (em is a fixture)
-)
+from ansible_collections.veeam_em.query.tests.unit.plugins.modules import test_module_replica_task_session_info as shared
+
+# The fixture: a fake EM, exit_json/fail_json captured, no VEEAM_EM_* variables in the environment.
+em = shared.em
+ModuleExit, connection, module_args = shared.ModuleExit, shared.connection, shared.module_args
 
 FIRST_ID = '00000001-5a95-4156-8867-91f069b7c2cc'
 
@@ -125,3 +129,10 @@ def test_examples_log_on_without_logging_and_log_out_in_always():
                                       **argument_rules(LOGON_SESSION_RULES))
     for args in (logon_args, logout_args):
         assert not validator.validate(args).error_messages
+
+
+def test_the_module_is_in_the_action_group_and_documents_it_with_the_shared_text():
+    full = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['attributes']['action_group']
+    assert yaml.safe_load(ModuleDocFragment.ACTION_GROUP) == {'attributes': {'action_group': full}}
+    runtime = Path(module.__file__).resolve().parents[2] / 'meta' / 'runtime.yml'
+    assert 'logon_session' in yaml.safe_load(runtime.read_text(encoding='utf-8'))['action_groups']['veeam_em']
