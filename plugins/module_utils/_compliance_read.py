@@ -36,6 +36,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ansible_collections.veeam_em.query.plugins.module_utils._client import EmClient
+from ansible_collections.veeam_em.query.plugins.module_utils._compliance import ComplianceEvaluator
 from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import compile_filter
 from ansible_collections.veeam_em.query.plugins.module_utils._paging import PAGES_PER_WINDOW_PER_WORKER, Scan, run_scan
 from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
@@ -59,8 +61,10 @@ class ReadPlan:
 
     ``window_start``: sessions created before it are outside the lookback window.
     ``listed``: the VM names whose sessions the evaluator gets (None: every VM).
-    ``needed``: the VMs whose verdict must be decided before reading may stop (None: read the
-    whole window). ``accept``: the results that count as a replication.
+    ``needed``: the VMs whose verdict must be decided (None: every VM seen - read the whole
+    window). ``accept``: the results that count as a replication. ``early_stop`` False reads
+    every session of the needed VMs (by name when they are few, else the whole window): the
+    per-day history counts them all.
     """
 
     window_start: int
@@ -70,6 +74,7 @@ class ReadPlan:
     needed: frozenset | None
     page_size: int
     concurrency: int
+    early_stop: bool = True
 
 
 class _Vm:
@@ -193,14 +198,14 @@ class ComplianceReader:
 
     def read(self, client) -> None:
         plan = self.plan
-        if plan.needed is None:
-            self._run(client, 'all', self._scan(self._window(), 'CreationTime', False), self._consume_all)
-            return
-        names = sorted(plan.needed)
-        if _targeted_queries_needed(names) <= MAX_TARGETED_QUERIES:
+        names = None if plan.needed is None else sorted(plan.needed)
+        if names is not None and _targeted_queries_needed(names) <= MAX_TARGETED_QUERIES:
             for name in names:
                 self.vms[name].straggler = 'newest'
             self._read_targeted(client)
+            return
+        if names is None or not plan.early_stop:
+            self._run(client, 'all', self._scan(self._window(), 'CreationTime', False), self._consume_all)
             return
         self._pending = names
         self.newest.exhausted = self._run(client, 'newest', self._scan(self._window(), 'CreationTime', True),
@@ -334,3 +339,26 @@ class ComplianceReader:
             'early_stop': any(not query['complete'] for query in self.queries),
             'queries': self.queries,
         }
+
+
+def read_plan(policy, history: bool, page_size: int, concurrency: int) -> ReadPlan:
+    """The ``ReadPlan`` of a checked ``CompliancePolicy``: listed VMs minus the excluded ones
+    are the VMs to decide (excluded VMs are reported from the policy alone)."""
+    needed = None
+    if policy.vms is not None:
+        needed = frozenset(name for name in policy.vms if policy.excluded_by(name) is None)
+    return ReadPlan(window_start=policy.window_start, now=policy.now, accept=policy.accept, listed=needed,
+                    needed=needed, page_size=page_size, concurrency=concurrency, early_stop=not history)
+
+
+def run_compliance(request, warn=None, client_factory=EmClient) -> dict:
+    """Evaluate ``request`` (a ``ComplianceRequest``) against EM: the verdicts as the
+    ``replica_compliance`` filter returns them, plus ``request`` for troubleshooting."""
+    evaluator = ComplianceEvaluator(request.policy, history=request.history)
+    reader = ComplianceReader(read_plan(request.policy, request.history, request.page_size, request.concurrency),
+                              evaluator)
+    with client_factory(request.connection, warn=warn) as client:
+        reader.read(client)
+    result = evaluator.result()
+    result['request'] = reader.request_info(request.connection.api_version)
+    return result

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.veeam_em.query.plugins.module_utils._compliance import DEFAULT_ACCEPT, DEFAULT_AT_RISK_RATIO
 from ansible_collections.veeam_em.query.plugins.module_utils._normalize import SESSION_KEYS
 from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.plugins.module_utils._wire import WIRE_FORMATS
@@ -125,18 +126,18 @@ MODULE_ONLY = {
     'return_sessions': Option('bool', default=True),
 }
 
-# The RPO evaluation of ``replica_compliance_info``: the same inputs, defaults and bounds as the
-# replica_compliance role (roles/replica_compliance/meta/argument_specs.yml) and filter.
-# Durations and times are raw: an RPO may be an int of seconds or text such as 24h, and
-# the evaluation's own checks name the option and the value.
+# The RPO evaluation of ``replica_compliance_info``: the same inputs and defaults as the
+# replica_compliance role (roles/replica_compliance/meta/argument_specs.yml) and filter. The
+# evaluation's own checks (``_compliance.compliance_policy``) validate the values - durations,
+# times, globs, the ratio's range - and name the option and the value; durations and times are
+# raw because an RPO may be an int of seconds or text such as 24h.
 COMPLIANCE = {
     'rpo': Option('raw', default='24h'),
     'lookback': Option('raw', default='7d'),
     'vms': Option('list', elements='str'),
-    'accept_results': Option('list', elements='str', default=('Success', 'Warning'),
-                             choices=REPLICA_TASK_SESSION.enums['Result']),
-    'at_risk_ratio': Option('float', default=0.8,
-                            bound=Bound(0, 1, 'must be greater than 0 and at most 1', low_exclusive=True)),
+    'accept_results': Option('list', elements='str', default=DEFAULT_ACCEPT, choices=REPLICA_TASK_SESSION.enums['Result']),
+    # raw: AnsibleModule's float conversion error does not show the value; the evaluation's does.
+    'at_risk_ratio': Option('raw', default=DEFAULT_AT_RISK_RATIO),
     'now': Option('raw'),
     'rpo_by_job': Option('dict'),
     'rpo_by_vm': Option('dict'),

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ansible_collections.veeam_em.query.plugins.module_utils import _deps, _options
+from ansible_collections.veeam_em.query.plugins.module_utils._compliance import CompliancePolicy, compliance_policy
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import add_term, compile_filter
 from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION, QueryType
@@ -75,6 +76,17 @@ class QueryRequest:
     jmespath: object | None = None
     fields: tuple | None = None
     return_sessions: bool = True
+
+
+@dataclass(frozen=True)
+class ComplianceRequest:
+    """What ``replica_compliance_info`` runs: the connection, the checked RPO policy, and how to page."""
+
+    connection: ConnectionSettings
+    policy: CompliancePolicy
+    history: bool
+    page_size: int
+    concurrency: int
 
 
 def _value(params: dict, name: str):
@@ -146,6 +158,27 @@ def query_request(params: dict, terms=(None,), now: int | None = None, query_typ
         fields=_fields(params.get('fields')),
         return_sessions=bool(_value(params, 'return_sessions')),
     )
+
+
+def compliance_request(params: dict) -> ComplianceRequest:
+    """Validate the options of ``replica_compliance_info`` into a ``ComplianceRequest``; raise
+    ``VeeamEmInputError`` naming the first bad option and its value (the module's names:
+    ``accept_results``, not the filter's ``accept``)."""
+    lookback = _value(params, 'lookback')
+    if lookback == '':
+        # The module always reads a window; an empty value (a template's omitted default) is the default.
+        lookback = _options.default('lookback')
+    policy = compliance_policy(
+        _value(params, 'rpo'), vms=params.get('vms'), now=params.get('now'), accept=_value(params, 'accept_results'),
+        at_risk_ratio=_value(params, 'at_risk_ratio'), rpo_by_job=params.get('rpo_by_job'),
+        rpo_by_vm=params.get('rpo_by_vm'), exclude_vms=params.get('exclude_vms'), lookback=lookback,
+        option_names={'accept': 'accept_results'},
+    )
+    history = _value(params, 'history')
+    if not isinstance(history, bool):
+        raise VeeamEmInputError('history', history, 'must be a boolean')
+    return ComplianceRequest(connection=connection_settings(params), policy=policy, history=history,
+                             page_size=_bounded(params, 'page_size'), concurrency=_bounded(params, 'concurrency'))
 
 
 def connection_settings(params: dict) -> ConnectionSettings:
