@@ -41,7 +41,7 @@ class DataSet:
     rendered keeps a consistent view while another thread inserts.
     """
 
-    def __init__(self, seed: int, now: int, sessions: int, days: float):
+    def __init__(self, seed: int, now: int, sessions: int, days: float, long_runners: int = 0):
         self.seed = seed
         self.now = now
         self._lock = threading.Lock()
@@ -51,6 +51,11 @@ class DataSet:
         self.jobs = gen.jobs
         self._vms = gen.vms
         replica_tasks = gen.build_tasks(sessions, "ReplicaTaskSession", "ReplicaJobSession")
+        if long_runners:
+            # Extra VMs from their own RNG stream, so the rest of the data stays as without them.
+            extra = _long_running_tasks(random.Random(seed * 7 + 3), gen, long_runners)
+            replica_tasks = sorted(replica_tasks + extra, key=lambda r: (r["CreationTime"], r["UID"]))
+            gen.job_sessions = sorted(gen.job_sessions, key=lambda s: (s["CreationTime"], s["UID"]))
         # Backup task sessions: a quarter as many, own RNG stream, same servers, jobs and VMs.
         backups = max(10, sessions // 4)
         backup_tasks = _Generator(seed + 7919, now, backups, days, gen).build_tasks(
@@ -147,6 +152,40 @@ def _make_task(rng: random.Random, kind: str, vm: dict, job_session: dict, creat
     if kind == "BackupTaskSession":
         rec["VmUid"] = "urn:VMware:Vm:%s.vm-%d" % (vm["host_guid"], vm["moref"])
     return rec
+
+
+def _long_running_tasks(rng: random.Random, gen: "_Generator", count: int) -> list[dict]:
+    """``count`` VMs ``long-runner-NN`` (profile LONG_RUNNING), one run every 6 hours over the window.
+
+    Why: a VM whose newest sessions failed while an older, long session was still running and
+    then succeeded. Its last replication is that old session's END, which lies after the newer
+    sessions' creation: a reader that stops at the newest creation times misses it.
+    """
+    tasks = []
+    interval = 6 * HOUR
+    for number in range(count):
+        job = gen.jobs[number % len(gen.jobs)]
+        vm = {"name": "long-runner-%02d" % number, "profile": names.LONG_RUNNING, "job": job,
+              "host_guid": _guid(rng), "moref": 90000 + number}
+        start = gen.now - rng.randrange(20, 120) * MINUTE
+        while start > gen.now - gen.window:
+            created = start - start % TICKS_PER_SECOND + _fraction(rng)
+            job_session = _make_job_session(rng, job, created, "ReplicaJobSession")
+            rec = _make_task(rng, "ReplicaTaskSession", vm, job_session, created)
+            age = gen.now - created
+            rec["State"] = "Completed"
+            if age < 30 * HOUR:
+                rec["EndTime"] = created + rng.randrange(60, 600) * TICKS_PER_SECOND
+                rec["Result"], rec["Reason"] = "Failed", rng.choice(names.REASONS_FAILED)
+            else:
+                # Ends 1-15 min before --now: after every newer run started (20 min or more ago).
+                rec["EndTime"] = gen.now - rng.randrange(60, 900) * TICKS_PER_SECOND - _fraction(rng)
+                rec["Result"] = "Success"
+            job_session.update(State="Stopped", EndTime=rec["EndTime"], Progress=100, Result=rec["Result"])
+            gen.job_sessions.append(job_session)
+            tasks.append(rec)
+            start -= interval
+    return tasks
 
 
 class _Generator:

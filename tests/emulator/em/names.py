@@ -14,6 +14,9 @@ FINE = "fine"  # mostly Success, a fresh success exists
 STALE_FAILING = "stale_failing"  # every session of the last 30 h failed; older ones succeeded
 STALE_REMOVED = "stale_removed"  # taken out of its job 2 days ago: no session since
 ALWAYS_FAILED = "always_failed"  # never succeeded
+# Only with --long-runners: every session of the last 30 h failed within minutes; each older one
+# succeeded but ran until 1-15 min before --now, after the newer, failed ones had started.
+LONG_RUNNING = "long_running"
 
 # (VM display name, profile). Every special name is in every data set, whatever --sessions says.
 SPECIAL_VMS = (

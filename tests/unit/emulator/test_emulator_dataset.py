@@ -115,3 +115,21 @@ def test_dump_file_equals_dump_endpoint(tmp_path):
     served.pop("emulator_time")
     assert written == served
     assert os.path.getsize(target) > 0
+
+
+def test_long_runners_end_after_newer_sessions_and_leave_the_rest_unchanged(tmp_path):
+    plain = _dump(tmp_path, "--seed", "3", "--now", NOW, "--sessions", "300")
+    data = _dump(tmp_path, "--seed", "3", "--now", NOW, "--sessions", "300", "--long-runners", "2")
+    extra = [s for s in data["sessions"] if s["VmDisplayName"].startswith("long-runner-")]
+    assert [s for s in data["sessions"] if s not in extra] == plain["sessions"]
+    assert {s["VmDisplayName"] for s in extra} == {"long-runner-00", "long-runner-01"}
+    for name in ("long-runner-00", "long-runner-01"):
+        mine = [s for s in extra if s["VmDisplayName"] == name]
+        newest = max(mine, key=lambda s: s["CreationTimeUTC"])
+        successes = [s for s in mine if s["Result"] == "Success"]
+        assert newest["Result"] == "Failed" and successes
+        last = max(successes, key=lambda s: parse_time(s["EndTimeUTC"]))
+        # The replication that counts ended after the newest (failed) session was created.
+        assert parse_time(last["EndTimeUTC"]) > parse_time(newest["CreationTimeUTC"])
+        assert parse_time(last["CreationTimeUTC"]) < NOW_TIME - datetime.timedelta(hours=30)
+        assert all(s["JobSessionUid"] in {j["UID"] for j in data["job_sessions"]} for s in mine)

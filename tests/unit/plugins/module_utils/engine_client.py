@@ -63,8 +63,8 @@ class EngineClient:
             assert pages <= max(1, math.ceil(self.matching[key] / page_size)), key
 
 
-def dataset(seed: int, sessions: int, now: int, days: float = 14) -> DataSet:
-    return DataSet(seed, now, sessions, days)
+def dataset(seed: int, sessions: int, now: int, days: float = 14, long_runners: int = 0) -> DataSet:
+    return DataSet(seed, now, sessions, days, long_runners)
 
 
 def add_sessions(data: DataSet, specs: list) -> list:

@@ -149,7 +149,7 @@ def _without_run_details(result):
 
 
 def _scenario_data(seed):
-    data = dataset(seed, 6000, NOW)
+    data = dataset(seed, 6000, NOW, long_runners=3)
     # A success that ran 40 h and ended 30 min ago, after a failure and an older success.
     add_sessions(data, [
         dict(VmDisplayName='long-runner', CreationTime=NOW - 40 * HOUR, EndTime=NOW - HOUR // 2, State='Completed',
@@ -185,8 +185,11 @@ def test_listing_every_vm_stops_early_with_exactly_the_filters_verdicts(seed, op
     everything = _filtered(data, vms=names, **options)
     assert _without_run_details(early) == _without_run_details(everything)
     assert early['summary']['session_count'] < everything['summary']['session_count']
-    entry = [e for e in early['compliant'] + early['non_compliant'] if e['vm_name'] == 'long-runner']
-    assert entry and entry[0]['last_success_time'].startswith('2026-11-29T07:30:00')
+    entries = {e['vm_name']: e for e in early['compliant'] + early['non_compliant']}
+    assert entries['long-runner']['last_success_time'].startswith('2026-11-29T07:30:00')
+    # The emulator's long runners: the success that counts ended after the newest session started.
+    assert entries['long-runner-01']['last_result'] == 'Failed' and entries['long-runner-01']['status'] == 'amber'
+    assert entries['long-runner-01']['age_seconds'] <= 15 * 60
 
 
 def test_few_listed_vms_are_read_by_name_with_exactly_the_filters_verdicts():
