@@ -129,3 +129,7 @@ ANSIBLE_CONFIG="$EXAMPLES/ansible.cfg" \
 ANSIBLE_COLLECTIONS_PATH="$DEMO_DIR/collections" \
 ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false \
   "$VENV/bin/ansible-playbook" "$EXAMPLES/demo.yml" -e "demo_report_dir=$DEMO_DIR/reports" "$@"
+# The compliance role's reports, for people to open (the HTML one has the charts).
+step "reports written"
+echo "Compliance report (HTML, charts): $DEMO_DIR/reports/compliance.html" >&2
+echo "  also compliance.csv, compliance.md, compliance.xml (JUnit) and compliance.json in $DEMO_DIR/reports" >&2

@@ -4,7 +4,7 @@
 """Filter ``veeam_em.query.replica_compliance_report``: render a verdict as a report (docs in the .yml).
 
 Reports are rendered in Python rather than Jinja templates so that escaping (HTML, XML,
-Markdown) is done by code that unit tests can attack with hostile VM names.
+Markdown, CSV) is done by code that unit tests can attack with hostile VM names.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import json
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.veeam_em.query.plugins.plugin_utils._report_csv import render_csv
 from ansible_collections.veeam_em.query.plugins.plugin_utils._report_html import render_html
 from ansible_collections.veeam_em.query.plugins.plugin_utils._report_junit import render_junit
 from ansible_collections.veeam_em.query.plugins.plugin_utils._report_markdown import render_markdown
@@ -27,11 +28,11 @@ def _render_json(verdict: dict, title: str) -> str:
     return json.dumps(verdict, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-_RENDERERS = {"json": _render_json, "markdown": render_markdown, "html": render_html, "junit": render_junit}
+_RENDERERS = {"json": _render_json, "markdown": render_markdown, "html": render_html, "junit": render_junit, "csv": render_csv}
 
 
 def replica_compliance_report(verdict, report_format, title=DEFAULT_TITLE):
-    """Return the text of one report (json, markdown, html, junit) for a replica_compliance result."""
+    """Return the text of one report (json, markdown, html, junit, csv) for a replica_compliance result."""
     renderer = _RENDERERS.get(report_format) if isinstance(report_format, str) else None
     if renderer is None:
         raise AnsibleFilterError(

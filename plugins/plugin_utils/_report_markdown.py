@@ -3,22 +3,27 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Markdown compliance report (GitHub-flavoured table), e.g. for a merge request or a ticket.
 
-Cell text is escaped twice over: Markdown punctuation gets a backslash, and ``<``, ``>``, ``&``
-become entities because Markdown renderers pass raw HTML through - a VM named ``<b>x`` must
-show as text, not turn the rest of the table bold. A ``|`` would split the cell; a newline
-would end the row.
+Cell text is escaped so that the RENDERED text is the value: Markdown punctuation gets a
+backslash; ``<``, ``>``, ``&`` become entities because Markdown renderers pass raw HTML through
+(a VM named ``<b>x`` must show as text, not turn the rest of the table bold); a ``|`` would split
+the cell; a newline becomes ``<br>`` instead of ending the row; and spaces that HTML would
+collapse (a run of them, or one at either end of a cell) become no-break spaces, so
+``two  spaces vm`` still shows two spaces.
 """
 
 from __future__ import annotations
 
 import re
 
-from ansible_collections.veeam_em.query.plugins.plugin_utils._report_rows import headline, ordered_rows, text
+from ansible_collections.veeam_em.query.plugins.plugin_utils._report_rows import (
+    excluded_rows, headline, newest_session, ordered_rows, text,
+)
 
 _STATUS_MARK = {"red": "\U0001f534", "amber": "\U0001f7e0", "green": "\U0001f7e2"}
 # Only what acts inside a line: emphasis, code, links, strikethrough, the cell separator.
 _PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
-_HEADER = ("Status", "VM", "Age", "Last successful replication (UTC)", "Newest session", "Reason")
+_SPACES = re.compile(r"(?<= ) |^ | $")
+_HEADER = ("Status", "VM", "Age", "RPO", "Last successful replication (UTC)", "Newest session", "Reason")
 
 
 def render_markdown(verdict: dict, title: str) -> str:
@@ -37,21 +42,27 @@ def render_markdown(verdict: dict, title: str) -> str:
     out.append("| %s |" % " | ".join(_HEADER))
     out.append("|" + "---|" * len(_HEADER))
     for row in rows:
-        newest = text(row.get("last_result"))
-        if row.get("last_state") not in (None, "Completed"):
-            newest = ("%s (%s)" % (row["last_state"], newest)) if newest else text(row["last_state"])
+        newest = newest_session(row)
         if row.get("last_reason"):
             newest += ": " + text(row["last_reason"])
+        rpo = row["rpo"]
+        if rpo and row.get("rpo_source") in ("vm", "job"):
+            rpo += " (%s)" % row["rpo_source"]
         out.append("| %s |" % " | ".join((
             "%s %s" % (_STATUS_MARK[row["status"]], row["label"]),
             cell(row["vm_name"]),
             cell(row["age"]),
+            cell(rpo),
             cell(text(row.get("last_success_time"))),
             cell(newest),
             cell(text(row.get("reason"))),
         )))
     if not rows:
-        out.append("| | | | | | |")
+        out.append("|" + " |" * len(_HEADER))
+    excluded = excluded_rows(verdict)
+    if excluded:
+        out.extend(["", "## Excluded VMs", "", "| VM | Excluded by |", "|---|---|"])
+        out.extend("| %s | %s |" % (cell(row["vm_name"]), cell(row["excluded_by"])) for row in excluded)
     return "\n".join(out) + "\n"
 
 
@@ -59,4 +70,6 @@ def cell(value: str) -> str:
     """Escape ``value`` for one line of Markdown (a table cell, a heading, a bullet)."""
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     value = _PUNCTUATION.sub(r"\\\1", value)
-    return " ".join(value.split())
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    value = "<br>".join(_SPACES.sub("&nbsp;", line) for line in value.split("\n"))
+    return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import fnmatch
 import json
 import re
 
@@ -32,26 +33,57 @@ def seconds(duration):
     return int(duration[:-1]) * _UNITS[duration[-1]]
 
 
-def verdicts(dump, now, rpo, lookback, vms=None, accept=("Success", "Warning"), at_risk_ratio=0.8):
+def excluded(dump, now, lookback, vms=None, exclude_vms=()):
+    """{vm_name: first matching pattern} of the VMs (listed, else seen in the window) that a pattern excludes."""
+    at = ticks(now)
+    window_start = at - seconds(lookback) * TICKS
+    seen = [s["VmDisplayName"] for s in dump["sessions"] if window_start <= ticks(s["CreationTimeUTC"]) <= at]
+    out = {}
+    for name in dict.fromkeys(vms if vms is not None else seen):
+        for pattern in exclude_vms:
+            if fnmatch.fnmatchcase(name, pattern):
+                out[name] = pattern
+                break
+    return out
+
+
+def vm_rpo(name, job_name, rpo, rpo_by_job, rpo_by_vm):
+    """(seconds, source): the longest matching VM pattern, else the newest session's job, else the default."""
+    matching = [pattern for pattern in rpo_by_vm if fnmatch.fnmatchcase(name, pattern)]
+    if matching:
+        longest = max(len(pattern) for pattern in matching)
+        return seconds(rpo_by_vm[min(p for p in matching if len(p) == longest)]), "vm"
+    if job_name in rpo_by_job:
+        return seconds(rpo_by_job[job_name]), "job"
+    return seconds(rpo), "default"
+
+
+def verdicts(dump, now, rpo, lookback, vms=None, accept=("Success", "Warning"), at_risk_ratio=0.8,
+             rpo_by_job=None, rpo_by_vm=None, exclude_vms=()):
     """{vm_name: expected entry} for the sessions of the query window [now - lookback, now]."""
     at = ticks(now)
     window_start = at - seconds(lookback) * TICKS
-    rpo_ticks = seconds(rpo) * TICKS
+    rpo_by_job, rpo_by_vm = rpo_by_job or {}, rpo_by_vm or {}
     by_vm = {}
     for session in dump["sessions"]:
         created = ticks(session["CreationTimeUTC"])
         if window_start <= created <= at:
             by_vm.setdefault(session["VmDisplayName"], []).append(session)
     names = list(vms) if vms is not None else list(by_vm)
+    left_out = excluded(dump, now, lookback, vms, exclude_vms)
     out = {}
     for name in names:
+        if name in left_out:
+            continue
         sessions = by_vm.get(name, [])
         entry = {"vm_name": name, "category": "never replicated", "status": "red", "last_success_ticks": None,
                  "age_seconds": None, "last_result": None, "last_reason": None, "last_state": None}
         out[name] = entry
+        newest = max(sessions, key=lambda s: (ticks(s["CreationTimeUTC"]), s["UID"])) if sessions else None
+        entry["rpo_seconds"], entry["rpo_source"] = vm_rpo(name, newest and newest["JobName"], rpo, rpo_by_job, rpo_by_vm)
+        rpo_ticks = entry["rpo_seconds"] * TICKS
         if not sessions:
             continue
-        newest = max(sessions, key=lambda s: (ticks(s["CreationTimeUTC"]), s["UID"]))
         # A session still running (or with EM's Result "None") has no result yet.
         unfinished = newest["State"] in ("InProgress", "Pending") or newest["Result"] == "None"
         entry.update(last_result=None if unfinished else newest["Result"], last_reason=newest["Reason"],

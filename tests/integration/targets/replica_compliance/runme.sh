@@ -3,8 +3,9 @@
 #  1. an explicit VM list (with two names EM does not know), a 12h RPO, reports, no failure;
 #  2. every VM seen, a 24h RPO, the connection from VEEAM_EM_* only, fail_on_violation: the play
 #     fails with the summary, after writing the reports;
-#  3. bad input, refused before any request reaches EM;
-#  4. docs/examples/compliance.yml (module_defaults).
+#  3. per-job and per-VM RPOs (overlapping patterns) and exclusions (of seen and listed VMs);
+#  4. bad input, refused before any request reaches EM;
+#  5. docs/examples/compliance.yml (module_defaults).
 set -eux
 
 # shellcheck source=../setup_emulator/emulator.sh
@@ -29,6 +30,18 @@ ansible-playbook role_run.yml -e out_dir="$OUT/run2" \
   -e rpo=24h -e lookback=7d -e now_at="$NOW" -e fail_on_violation=true "$@"
 "$PY" check_run.py --dump "$EMU_DUMP" --run-dir "$OUT/run2" --now "$NOW" --rpo 24h --rpo-text 1d \
   --lookback 7d --expect-failure
+
+# Overrides: the longest pattern wins (srv-0017 over srv-001*), a VM pattern beats the job, the
+# job beats the default; excluded: VMs seen in the data and a listed VM without sessions.
+RPO_BY_JOB='{"Replica Job 03": "2d", "Replicate SQL": "6h"}'
+RPO_BY_VM='{"srv-001*": "6h", "srv-0017": "3d", "*-web": "2h", "sql-*": "30m"}'
+EXCLUDE='["legacy*", "print srv", "ghost-*"]'
+ansible-playbook role_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms.json" -e out_dir="$OUT/run3" \
+  -e rpo=12h -e lookback=7d -e now_at="$NOW" -e fail_on_violation=false \
+  -e "{\"rpo_by_job\": $RPO_BY_JOB, \"rpo_by_vm\": $RPO_BY_VM, \"exclude_vms\": $EXCLUDE}" "$@"
+"$PY" check_run.py --dump "$EMU_DUMP" --run-dir "$OUT/run3" --now "$NOW" --rpo 12h --rpo-text 12h \
+  --lookback 7d --vms-file "$OUT/vms.json" --rpo-by-job "$RPO_BY_JOB" --rpo-by-vm "$RPO_BY_VM" --exclude-vms "$EXCLUDE" \
+  --require-overrides
 
 ansible-playbook bad_input.yml -e @"$EMU_VARS_FILE" "$@"
 

@@ -9,14 +9,16 @@ file, not from the evaluation code.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import xml.etree.ElementTree as ET
-from html import unescape
 from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from markdown_it import MarkdownIt
 
 from ansible.errors import AnsibleFilterError
 
@@ -65,7 +67,7 @@ EXPECTED_STATUS = ["red", "red", "red", "amber", "green", "green"]
 
 
 class ReportPage(HTMLParser):
-    """Collects what a reader sees: header class, headline, and the table body's rows."""
+    """Collects what a reader sees: header class, headline, tiles, and the rows of both tables."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -74,29 +76,43 @@ class ReportPage(HTMLParser):
         self.title = ""
         self.headline = ""
         self.rows = []
+        self.excluded = []
+        self.tiles = {}
+        self.captions = []
         self._where = None
         self._cell = None
+        self._table = None
+        self._tile = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         self.tags.append(tag)
         if tag == "header":
             self.header_class = attrs.get("class")
-        elif tag == "title":
+        elif tag == "title" and not self.title:
             self._where = "title"
         elif tag == "p" and attrs.get("id") == "headline":
             self._where = "headline"
+        elif tag == "p" and attrs.get("class") == "caption":
+            self._where = "caption"
+            self.captions.append("")
+        elif tag == "div" and "data-key" in attrs:
+            self._tile = attrs["data-key"]
+        elif tag == "span" and attrs.get("class") == "count" and self._tile:
+            self._where = "count"
+        elif tag == "table":
+            self._table = self.rows if attrs.get("id") == "compliance" else self.excluded
         elif tag == "tr" and "data-vm" in attrs:
-            self.rows.append({"class": attrs.get("class"), "vm": attrs["data-vm"], "cells": [], "sort": []})
-        elif tag == "td" and self.rows:
+            self._table.append({"class": attrs.get("class"), "vm": attrs["data-vm"], "cells": [], "attrs": []})
+        elif tag == "td" and self._table:
             self._cell = ""
-            self.rows[-1]["sort"].append(attrs.get("data-sort"))
+            self._table[-1]["attrs"].append(attrs)
 
     def handle_endtag(self, tag):
-        if tag in ("title", "p"):
+        if tag in ("title", "p", "span"):
             self._where = None
         elif tag == "td" and self._cell is not None:
-            self.rows[-1]["cells"].append(self._cell)
+            self._table[-1]["cells"].append(self._cell)
             self._cell = None
 
     def handle_data(self, data):
@@ -106,6 +122,10 @@ class ReportPage(HTMLParser):
             self.title += data
         elif self._where == "headline":
             self.headline += data
+        elif self._where == "caption":
+            self.captions[-1] += data
+        elif self._where == "count":
+            self.tiles[self._tile] = int(data)
 
 
 def parse_html(text):
@@ -127,11 +147,10 @@ class TestHtml:
         assert [row["class"] for row in page.rows] == EXPECTED_STATUS
         assert [row["cells"][0] for row in page.rows] == ["non-compliant"] * 3 + ["at risk", "compliant", "compliant"]
 
-    def test_no_markup_from_the_data_becomes_an_element(self):
+    def test_no_script_and_no_markup_from_the_data(self):
         text = replica_compliance_report(VERDICT, "html")
         page = parse_html(text)
-        # Our own page has exactly one script and no <disk> element; the data must not add any.
-        assert page.tags.count("script") == 1
+        assert "script" not in page.tags
         assert "disk" not in page.tags
         assert SCRIPT_NAME not in text and "Low <disk>" not in text
 
@@ -141,17 +160,41 @@ class TestHtml:
         assert page.title == "Site <B> & co"
         assert page.headline == "3 of 6 VMs non-compliant, 1 at risk (RPO 1d)"
 
-    def test_ages_are_human_and_sortable_by_seconds(self):
-        rows = {row["vm"]: row for row in parse_html(replica_compliance_report(VERDICT, "html")).rows}
-        assert rows[QUOTES_NAME]["cells"][2] == "22h 13m 20s"
-        assert rows[QUOTES_NAME]["sort"][2] == "80000"
-        assert rows[SCRIPT_NAME]["cells"][2] == "" and rows[SCRIPT_NAME]["sort"][2] == ""
+    def test_overview_counts(self):
+        page = parse_html(replica_compliance_report(VERDICT, "html"))
+        assert page.tiles == {"green": 3, "amber": 1, "red": 3, "never": 1, "excluded": 0}
+
+    def test_times_for_people_and_iso_for_machines(self):
+        text = replica_compliance_report(VERDICT, "html")
+        rows = {row["vm"]: row for row in parse_html(text).rows}
+        # last success 2026-11-28T13:46:40Z, 80000 s before now: "22 h ago"
+        assert rows[QUOTES_NAME]["cells"][2] == "2026-11-28 13:46 UTC22 h ago"
+        assert '<time datetime="2026-11-28T13:46:40Z">' in text
+        assert rows[QUOTES_NAME]["cells"][3] == "22h 13m 20sRPO 1d"
+        assert rows[QUOTES_NAME]["attrs"][3]["data-age-seconds"] == "80000"
+        assert rows[SCRIPT_NAME]["cells"][2] == "none"
         assert rows["WEB01"]["cells"][4] == "InProgress (None)"
-        assert rows[MARKDOWN_NAME]["cells"][4] == "FailedError\x07 bell\nsecond line"
+
+    def test_notes_are_short_and_the_sentence_is_kept(self):
+        rows = {row["vm"]: row for row in parse_html(replica_compliance_report(VERDICT, "html")).rows}
+        # 172800 s against 86400 s
+        assert rows[MARKDOWN_NAME]["cells"][5] == "over the RPO by 1d"
+        assert rows[MARKDOWN_NAME]["attrs"][5]["title"] == VERDICT["non_compliant"][1]["reason"]
+        assert rows[QUOTES_NAME]["cells"][5] == "only 1h 46m 40s left"
+        assert rows["web01"]["cells"][5] == "22h left"
+
+    def test_long_em_reasons_are_shortened_with_the_full_text_in_the_file(self):
+        reason = "Error: " + "the replica VM could not be reconfigured because the datastore is full " * 4
+        failed = entry("x", "red", "no successful replication in the data", result="Failed", why=reason, state="Completed")
+        verdict = {"compliant": [], "non_compliant": [failed], "summary": {}}
+        text = replica_compliance_report(verdict, "html")
+        summary = re.search(r"<summary>(.*?)</summary>", text).group(1)
+        assert summary.endswith("\u2026") and len(summary) <= 91
+        assert '<div class="full">%s</div>' % reason in text
 
     def test_self_contained(self):
         text = replica_compliance_report(VERDICT, "html")
-        assert not re.search(r"""(src|href)\s*=|@import|url\(""", text)
+        assert not re.search(r"""(src|href)\s*=|@import|url\((?!#)""", text)
         assert text.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in text
 
     def test_all_green_page(self):
@@ -163,6 +206,13 @@ class TestHtml:
     def test_empty_page(self):
         page = parse_html(replica_compliance_report({"compliant": [], "non_compliant": [], "summary": {}}, "html"))
         assert page.rows == [] and page.headline == "No VMs evaluated"
+
+    def test_excluded_vms_are_listed(self):
+        verdict = dict(VERDICT, excluded=[{"vm_name": "test  <01>", "excluded_by": "test*"}])
+        page = parse_html(replica_compliance_report(verdict, "html"))
+        assert [(row["vm"], row["cells"]) for row in page.excluded] == [("test  <01>", ["test  <01>", "test*"])]
+        assert page.tiles["excluded"] == 1
+        assert page.headline == "3 of 6 VMs non-compliant, 1 at risk, 1 excluded (RPO 1d)"
 
 
 class TestJunit:
@@ -203,41 +253,115 @@ class TestJunit:
         assert root.find(".//failure") is None
 
 
-def markdown_table(text):
-    """Rows of the table, each a list of unescaped cell texts."""
-    rows = []
-    for line in text.splitlines():
-        if not line.startswith("| ") or line.startswith("| Status"):
-            continue
-        cells = re.split(r"(?<!\\)\|", line)[1:-1]
-        rows.append([unescape(re.sub(r"\\(.)", r"\1", cell.strip())) for cell in cells])
-    return rows
+class _RenderedTables(HTMLParser):
+    """Table cells of rendered HTML, as a browser shows their text (whitespace collapsed, <br> a line break)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self._cell = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr":
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = ""
+        elif tag == "br" and self._cell is not None:
+            self._cell += "\x00"
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            shown = re.sub(r"[ \t\n\r\f]+", " ", self._cell).strip(" ").replace(" \x00", "\x00").replace("\x00 ", "\x00")
+            self.tables[-1][-1].append(shown.replace("\x00", "\n").replace("\u00a0", " "))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+
+
+def rendered_tables(markdown_text):
+    """Render with a CommonMark + GFM-table renderer, then read the cells as displayed."""
+    html_text = MarkdownIt("commonmark").enable("table").render(markdown_text)
+    parser = _RenderedTables()
+    parser.feed(html_text)
+    return [table[1:] for table in parser.tables]  # without the header row
 
 
 class TestMarkdown:
-    def test_one_row_per_vm_with_names_intact(self):
-        text = replica_compliance_report(VERDICT, "markdown")
-        rows = markdown_table(text)
+    def test_one_row_per_vm_with_names_as_rendered(self):
+        rows = rendered_tables(replica_compliance_report(VERDICT, "markdown"))[0]
         assert [row[1] for row in rows] == EXPECTED_ORDER
-        assert all(len(row) == 6 for row in rows)
+        assert all(len(row) == 7 for row in rows)
         assert [row[0] for row in rows] == ["\U0001f534 non-compliant"] * 3 + ["\U0001f7e0 at risk"] + ["\U0001f7e2 compliant"] * 2
+
+    @pytest.mark.parametrize("name", [
+        "two  spaces vm", " leading", "trailing ", "   ", "a|b", "*not bold*", "_x_", "<b>&amp;", "back\\slash",
+        "`code`", "[link](x)", "line\nbreak", "tab\tname", "~~strike~~", "# heading", "1. list",
+    ])
+    def test_rendered_text_is_the_name(self, name):
+        verdict = {"compliant": [], "non_compliant": [entry(name, "red", "never replicated")],
+                   "excluded": [{"vm_name": name, "excluded_by": name}], "summary": {}}
+        text = replica_compliance_report(verdict, "markdown")
+        evaluated, excluded = rendered_tables(text)
+        shown = name.replace("\t", " ") if name != "   " else name  # a tab is whitespace to HTML as well
+        assert evaluated[0][1] == shown
+        assert excluded[0] == [shown, shown]
 
     def test_raw_html_and_newlines_cannot_escape_a_cell(self):
         text = replica_compliance_report(VERDICT, "markdown")
         assert "<script>" not in text and "<disk>" not in text
         table_lines = [line for line in text.splitlines() if line.startswith("|")]
         assert len(table_lines) == 2 + 6  # header, separator, 6 VMs: the newline in a reason did not add a line
-        assert "Failed: Error\x07 bell second line" in markdown_table(text)[1][4]
+        assert rendered_tables(text)[0][1][5] == "Failed: Error\x07 bell\nsecond line"
 
     def test_header_and_separator_lines(self):
         lines = [line for line in replica_compliance_report(VERDICT, "markdown").splitlines() if line.startswith("|")]
-        assert lines[0] == "| Status | VM | Age | Last successful replication (UTC) | Newest session | Reason |"
-        assert lines[1] == "|---|---|---|---|---|---|"
+        assert lines[0] == "| Status | VM | Age | RPO | Last successful replication (UTC) | Newest session | Reason |"
+        assert lines[1] == "|---|---|---|---|---|---|---|"
 
     def test_heading_and_headline(self):
         lines = replica_compliance_report(VERDICT, "markdown").splitlines()
         assert lines[0] == "# Replica RPO compliance"
         assert lines[2] == "**3 of 6 VMs non-compliant, 1 at risk (RPO 1d)**"
+
+
+class TestCsv:
+    HOSTILE = ['db,primary', 'vm "quoted" name', "line\nbreak", "ümlaut-日本", "two  spaces", "=1+2", " lead"]
+
+    def verdict(self):
+        rows = [entry(name, "red", "never replicated") for name in self.HOSTILE]
+        rows[0].update(age_seconds=172800, last_success_time="2026-11-27T12:00:00Z", rpo="1d", rpo_seconds=86400,
+                       rpo_source="job", job_name="Replicate, nightly", reason="older, \"quoted\"")
+        return {"compliant": [], "non_compliant": rows,
+                "excluded": [{"vm_name": "test,01\n", "excluded_by": "test*"}], "summary": {}}
+
+    def parse(self, text):
+        assert text.startswith("\ufeff")
+        return list(csv.DictReader(io.StringIO(text.encode("utf-8").decode("utf-8-sig"), newline="")))
+
+    def test_names_round_trip_through_the_csv_module(self):
+        rows = self.parse(replica_compliance_report(self.verdict(), "csv"))
+        assert sorted(row["vm_name"] for row in rows) == sorted(self.HOSTILE + ["test,01\n"])
+
+    def test_columns_and_values(self):
+        rows = {row["vm_name"]: row for row in self.parse(replica_compliance_report(self.verdict(), "csv"))}
+        first = rows["db,primary"]
+        assert first == {
+            "vm_name": "db,primary", "status": "red", "label": "non-compliant", "reason": 'older, "quoted"',
+            "last_success_time": "2026-11-27T12:00:00Z", "age_seconds": "172800", "age": "2d",
+            "rpo_seconds": "86400", "rpo": "1d", "rpo_source": "job", "last_result": "", "last_state": "",
+            "last_reason": "", "job_name": "Replicate, nightly", "excluded_by": "",
+        }
+        assert rows["test,01\n"]["status"] == "excluded" and rows["test,01\n"]["excluded_by"] == "test*"
+
+    def test_written_from_a_file_it_reads_back_the_same(self, tmp_path):
+        path = tmp_path / "compliance.csv"
+        path.write_text(replica_compliance_report(self.verdict(), "csv"), encoding="utf-8", newline="")
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            names = [row["vm_name"] for row in csv.DictReader(handle)]
+        assert len(names) == len(self.HOSTILE) + 1 and "line\nbreak" in names
 
 
 def test_json_is_the_verdict_itself():
@@ -247,7 +371,7 @@ def test_json_is_the_verdict_itself():
 
 
 @pytest.mark.parametrize("verdict, report_format, fragment", [
-    (VERDICT, "pdf", "'report_format': expected one of json, markdown, html, junit (got 'pdf')"),
+    (VERDICT, "pdf", "'report_format': expected one of json, markdown, html, junit, csv (got 'pdf')"),
     (VERDICT, None, "'report_format'"),
     ([], "html", "expected the result of veeam_em.query.replica_compliance (a dict), got list"),
     ({"compliant": []}, "html", "its 'non_compliant' is not a list"),
