@@ -146,7 +146,11 @@ class LookupModule(LookupBase):
             config_error, params = exc, {k: v for k, v in kwargs.items() if k not in _LOOKUP_ONLY_OPTIONS}
         else:
             # Unset options must be absent, not None: the argspec rules count present keys.
-            params = {name: self.get_option(name) for name in spec if self.get_option(name) is not None}
+            params = {}
+            for name in spec:
+                value = self._option_value(name)
+                if value is not None:
+                    params[name] = value
         for name in _SECRET_OPTIONS:
             redactor.add(params.get(name) if isinstance(params.get(name), str) else None)
         validation = ArgumentSpecValidator(spec, **argument_rules()).validate(params)
@@ -155,6 +159,16 @@ class LookupModule(LookupBase):
         if config_error is not None:
             raise AnsibleLookupError(redactor.redact(str(config_error)))
         return validation.validated_parameters
+
+    def _option_value(self, name: str):
+        value, origin = self.get_option_and_origin(name)
+        if isinstance(value, str) and str(origin).startswith("var:") and self._templar is not None:
+            # Lookups receive the variables untemplated: veeam_em_session_id set to
+            # "{{ em_logon.session_id }}" (or a password from a vaulted variable) arrives as that
+            # text. Only variable values are templated; a keyword value already was, and
+            # templating it again could run a template hidden in a password.
+            value = self._templar.template(value)
+        return value
 
     def _handle_empty(self, sent_filter) -> None:
         on_empty = self.get_option("on_empty")
