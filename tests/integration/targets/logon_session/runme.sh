@@ -25,7 +25,10 @@ set +x
 basic="$("$PY" -c 'import base64, os; print(base64.b64encode((os.environ["VEEAM_EM_USERNAME"] + ":" + os.environ["VEEAM_EM_PASSWORD"]).encode()).decode())')"
 token="$(sed -n 1p "$WORK/secrets")"
 logon_session_id="$(sed -n 2p "$WORK/secrets")"
-[ -n "$token" ] && [ -n "$logon_session_id" ] || { echo "one_session.yml did not keep the session" >&2; exit 1; }
+if [ -z "$token" ] || [ -z "$logon_session_id" ]; then
+  echo "one_session.yml did not keep the session" >&2
+  exit 1
+fi
 for secret in "$VEEAM_EM_PASSWORD" "$basic" "$token" "$logon_session_id"; do
   if grep -q -F -e "$secret" "$WORK/one_session.txt"; then
     echo "a secret (password, Basic credentials, session token or logon-session id) appeared in the -vvvv output" >&2
