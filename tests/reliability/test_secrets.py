@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Secrets never show: the module and the lookup at -vvvv, with ANSIBLE_DEBUG off and on.
+"""Secrets never show: the modules and the lookup at -vvvv, with ANSIBLE_DEBUG off and on.
 
 The password and the session token contain the characters that break naive code (``%``, ``&``,
 quotes, ``\\``, ``{{``, non-ASCII, spaces). They reach the playbook as ``!unsafe`` vars (as a
@@ -24,6 +24,8 @@ import pytest
 from ansible_runs import LOOKUP, local_play, module_task
 from scripted_em import ScriptedEm, session_entity, valid_page
 from secret_scan import basic_credentials, find_leaks, leak_context, spellings
+
+LOGON_SESSION = "veeam_em.query.logon_session"
 
 PASSWORD = "p%40 &x=\"'\\ {{ no_template }} ü密;,+/="
 WRONG_PASSWORD = "w%2F &y=\"'\\ {{ nope }} ö鍵 ,;"
@@ -125,6 +127,64 @@ def test_no_secret_in_any_output_at_vvvv(ansible, emulators, ansible_debug):
     # session_id means no logon and no logout: only the two password runs logged on and off.
     assert stats["logons"] == 2 + 1 and stats["logouts"] == 2 and stats["failed_logons"] == 2, stats
     assert stats["active_sessions"] == 1, "only the test's own session may be open: %s" % stats
+
+
+def test_a_logon_session_kept_for_a_play_shows_its_token_nowhere_at_vvvv(ansible, emulators, tmp_path):
+    """veeam_em.query.logon_session returns the token by design; with no_log on that task (as its
+    EXAMPLES do) the token, its logon-session id and the password stay out of every output of the
+    logon, of the tasks that use the session, of the logout and of their failures."""
+    emulator = emulators.start(sessions=30, seed=24, password=PASSWORD)
+    count = len(emulator.dump()["sessions"])
+    kept = tmp_path / "kept-token"
+    variables = ansible.unsafe_vars_file({
+        "em_url": emulator.url, "em_ca": emulator.ca_path, "em_user": emulator.username,
+        "em_password": PASSWORD, "wrong_password": WRONG_PASSWORD, "bad_token": BAD_TOKEN})
+    connection = {"url": "{{ em_url }}", "ca_path": "{{ em_ca }}"}
+    logon = dict(connection, username="{{ em_user }}", password="{{ em_password }}")
+    on_session = {"group/veeam_em.query.veeam_em": dict(connection, session_id="{{ em_logon.session_id }}")}
+    tasks = [
+        {"name": "logon wrong password", LOGON_SESSION: dict(logon, password="{{ wrong_password }}"),
+         "register": "r0", "ignore_errors": True},
+        {"name": "logon", LOGON_SESSION: logon, "register": "em_logon", "no_log": True},
+        # The test needs the token to search for it; a file of the test's own, written unlogged.
+        {"name": "keep the token", "ansible.builtin.copy": {
+            "content": "{{ em_logon.session_id }}", "dest": str(kept), "mode": "0600"}, "no_log": True},
+        {"name": "on the session", "module_defaults": on_session, "block": [
+            module_task("module on the session", {"page_size": 50}, register="r1"),
+            _lookup_task("lookup on the session", "session_id=em_logon.session_id"),
+        ], "always": [
+            {"name": "logout", LOGON_SESSION: {"state": "absent"}, "register": "r2"},
+        ]},
+        {"name": "logout again", LOGON_SESSION: dict(connection, session_id="{{ em_logon.session_id }}", state="absent"),
+         "register": "r3"},
+        {"name": "logout bad token", LOGON_SESSION: dict(connection, session_id="{{ bad_token }}", state="absent"),
+         "register": "r4", "ignore_errors": True},
+        {"name": "show registered", "ansible.builtin.debug": {"var": "[r0, r1, r2, r3, r4]"}},
+    ]
+    run = ansible.playbook([local_play(tasks, vars_files=[str(variables)])], verbosity=4)
+    stats = emulator.stats()
+
+    assert run.status("logon wrong password") == "failed" and "refused" in run.result("logon wrong password")["msg"]
+    assert run.status("logon") == "ok", run.explain()
+    assert len(run.result("module on the session")["replica_task_sessions"]) == count, run.explain()
+    assert str(run.result("lookup on the session")["msg"]) == str(count), run.explain()
+    assert run.result("logout")["changed"] is True and run.result("logout again")["changed"] is False
+    assert run.status("logout bad token") == "ok" and run.result("logout bad token")["changed"] is False
+    assert stats["logons"] == stats["logouts"] == 1 and stats["failed_logons"] == 1, stats
+
+    token = kept.read_text(encoding="utf-8")
+    secrets = {
+        "password": spellings(PASSWORD) | basic_credentials(emulator.username, PASSWORD),
+        "wrong password": spellings(WRONG_PASSWORD) | basic_credentials(emulator.username, WRONG_PASSWORD),
+        "token": spellings(token),
+        "logon session id": spellings(base64.b64decode(token).decode("ascii")),
+        "bad token": spellings(BAD_TOKEN),
+    }
+    texts = {"stdout": run.stdout, "stderr": run.stderr}
+    for record in run.records:
+        texts["result of %s" % record["task"]] = repr(record["result"])
+    leaks = find_leaks(texts, secrets)
+    assert not leaks, "secrets leaked:\n%s" % leak_context(texts, leaks)
 
 
 def test_validate_certs_is_on_by_default_and_explains_the_fix(ansible, emulators):
