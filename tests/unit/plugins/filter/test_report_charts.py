@@ -84,10 +84,10 @@ def test_bars_rpo_lines_and_bands_follow_each_vms_rpo():
     bands = page.having("rect", "risk-band")
     names = [row["data-vm"] for row in page.having("g", "age-row")]
     assert names == ["old01", "sql01", "web01"]  # 30 d / 24 h, then 5 h / 4 h, then 10 h / 24 h
-    assert [bar["data-clipped"] for bar in bars] == ["1", "0", "0"]
+    assert [drawn["data-clipped"] for drawn in bars] == ["1", "0", "0"]
     assert float(bars[0]["width"]) == width
-    for bar, age in zip(bars[1:], (300 * 60, 600 * 60)):
-        assert abs(float(bar["width"]) - age / axis * width) < 0.01
+    for drawn, age in zip(bars[1:], (300 * 60, 600 * 60)):
+        assert abs(float(drawn["width"]) - age / axis * width) < 0.01
     for line, band, rpo in zip(lines, bands, (86400, 4 * 3600, 86400)):
         assert abs(float(line["x1"]) - (x0 + rpo / axis * width)) < 0.01
         assert abs(float(band["x"]) - (x0 + 0.5 * rpo / axis * width)) < 0.01
