@@ -47,6 +47,7 @@ def summarize(scenario_result: dict) -> dict:
             "wall_min": min(walls) if walls else None,
             "wall_max": max(walls) if walls else None,
             "rss_mb_median": _mb(median([r["maxrss_kb"] for r in runs])),
+            "rss_mb_max": _mb(max([r["maxrss_kb"] for r in runs], default=None)),
             "module_rss_mb_max": _mb(max([r["module_rss_kb"] for r in runs if r.get("module_rss_kb")], default=None)),
             "module_wall_median": median([r.get("module_wall_s") for r in runs]),
             "cpu_median": median([r.get("cpu_s") for r in runs]),
@@ -72,6 +73,12 @@ def evaluate_targets(results: dict) -> list[dict]:
             value = (summary.get("module") or {}).get("module_rss_mb_max")
             passed = value is not None and value < target.limit
             shown = "n/a" if value is None else "%.0f MB" % value
+        elif target.numerator.startswith("rss:"):
+            stats = summary.get(target.numerator[4:]) or {}
+            value = stats.get("rss_mb_max")
+            passed = value is not None and value < target.limit
+            shown = "n/a" if value is None else "%.0f MB largest process (module process %s MB)" % (
+                value, _fmt(stats.get("module_rss_mb_max"), "%.0f"))
         else:
             num = (summary.get(target.numerator) or {}).get("wall_median")
             den = (summary.get(target.denominator) or {}).get("wall_median")
@@ -79,7 +86,54 @@ def evaluate_targets(results: dict) -> list[dict]:
             passed = value is not None and value <= target.limit
             shown = "n/a" if value is None else "%.2fx (%.2f s / %.2f s)" % (value, num, den)
         verdicts.append({"target": target.text, "measured": shown, "passed": passed})
+    verdicts += normalization_verdicts(results.get("normalization"))
     return verdicts
+
+
+NORMALIZATION_TARGETS = (
+    ("pascal_vs_old", "normalization: PascalCase (EM 12) pages as fast as before (<= 1.05 x commit %s, "
+     "5 % for noise)", 1.05),
+    ("camel_vs_old", "normalization: camelCase (EM 13) pages within 10 % of PascalCase before "
+     "(<= 1.10 x commit %s)", 1.10),
+)
+
+
+def normalization_verdicts(norm: dict | None) -> list[dict]:
+    if not norm or norm.get("sessions", 0) < 10_000:
+        # --quick's small run only checks that the casings normalize alike; its timings mean nothing.
+        return []
+    verdicts = []
+    for key, text, limit in NORMALIZATION_TARGETS:
+        value = norm["ratios"][key]
+        verdicts.append({"target": text.replace("%s", norm["old_commit"], 1) if "%s" in text else text,
+                         "measured": "%.2fx" % value, "passed": value <= limit})
+    return verdicts
+
+
+def render_normalization(norm: dict | None) -> list[str]:
+    if not norm:
+        return []
+    lines = [
+        "### Normalization hot path: %s sessions, %d pages of JSON" % (format(norm["sessions"], ","), norm["pages"]),
+        "",
+        "`_wire.parse_query_page` and `SessionNormalizer` over every page body, in one process "
+        "(tests/benchmarks/normalize_bench.py): emulator pages as EM 12 writes them (PascalCase), the same "
+        "documents in EM 13's camelCase, and mixed pages (entities alternate casings, every fourth mixes "
+        "both inside itself and its links), beside the engine of commit %s (PascalCase only; loaded from "
+        "git at benchmark time). %d repetitions round robin after one warm-up; load average %s."
+        % (norm["old_commit"], norm["reps"], " ".join("%.2f" % x for x in norm["load"])),
+        "",
+        "| engine and pages | median (s) | min - max (s) | per session (us) | vs commit %s PascalCase |" % norm["old_commit"],
+        "|---|---:|---:|---:|---:|",
+    ]
+    old = norm["contenders"][0]["median_s"]
+    for row in norm["contenders"]:
+        lines.append("| %s | %.3f | %.3f - %.3f | %.1f | %.2fx |" % (
+            row["label"], row["median_s"], row["min_s"], row["max_s"], row["us_per_session"], row["median_s"] / old))
+    ratios = norm["ratios"]
+    lines += ["", "camelCase / PascalCase (current) = %.2f; mixed / PascalCase (current) = %.2f." % (
+        ratios["camel_vs_pascal"], ratios["mixed_vs_pascal"]), ""]
+    return lines
 
 
 def request_verdicts(results: dict) -> list[str]:
@@ -264,7 +318,8 @@ def render(results: dict) -> str:
         lines.append("| %s | %s | %s |" % (verdict["target"], verdict["measured"], "PASS" if verdict["passed"] else "FAIL"))
     problems = request_verdicts(results)
     lines += [
-        "| module and lookup send exactly 1 logon, ceil(N / page size) query requests, 1 logout (every run) | %s | %s |"
+        "| module and lookup send exactly 1 logon, ceil(N / page size) query requests, 1 logout; the role exactly "
+        "1 logon and 1 logout and at most ceil(N / page size) query requests (every run) | %s | %s |"
         % ("%d run(s) differ" % len(problems) if problems else "all runs minimal", "FAIL" if problems else "PASS"),
         "",
     ]
@@ -272,6 +327,7 @@ def render(results: dict) -> str:
         lines.append("- %s" % problem)
     if problems:
         lines.append("")
+    lines += render_normalization(results.get("normalization"))
     for scenario in results["scenarios"]:
         lines += render_scenario(scenario)
         lines += render_profile(scenario, summarize(scenario))

@@ -40,9 +40,14 @@ from scenarios import CONTENDERS, FULL, QUICK, Scenario  # noqa: E402
 SEED = 7
 # The AnsiballZ file the interpreter shim sees for each contender that runs through it.
 SHIM_SCRIPTS = {
-    "module": "AnsiballZ_replica_task_session_info.py",
-    "ping_baseline": "AnsiballZ_ping.py",
-    "result_floor": "AnsiballZ_bench_result_floor.py",
+    "module": ("AnsiballZ_replica_task_session_info.py",),
+    "module_summary": ("AnsiballZ_replica_task_session_info.py",),
+    "module_fields": ("AnsiballZ_replica_task_session_info.py",),
+    "ping_baseline": ("AnsiballZ_ping.py",),
+    "result_floor": ("AnsiballZ_bench_result_floor.py",),
+    # The role reads EM with one module: the compliance module, or (before it) the session module.
+    "role": ("AnsiballZ_replica_compliance_info.py", "AnsiballZ_replica_task_session_info.py"),
+    "role_vms": ("AnsiballZ_replica_compliance_info.py", "AnsiballZ_replica_task_session_info.py"),
 }
 
 
@@ -118,9 +123,17 @@ def make_workspace(tmp: str, collections: str) -> Workspace:
     return Workspace(tmp, collections, ansible_playbook(), shim, env)
 
 
+def vm_names(emu: Emulator) -> list[str]:
+    """Every VM name of the emulator's replica task sessions, sorted."""
+    return sorted({session["VmDisplayName"] for session in emu.dump()["sessions"]})
+
+
 def write_vars(ws: Workspace, emu: Emulator, scenario: Scenario) -> str:
     path = os.path.join(ws.tmp, "vars-%s.json" % scenario.key)
+    names = vm_names(emu) if any(CONTENDERS[k].needs_vm_names or k == "role" for k in scenario.contenders) else []
     values = {
+        "vm_names": names,
+        "expected_vm_count": len(names),
         "em_url": emu.url,
         "em_username": emu.username,
         "em_password": emu.password,
@@ -166,14 +179,14 @@ def _tail(path: str, limit: int = 3000) -> str:
         return ""
 
 
-def read_shim_log(path: str, script: str) -> tuple[float | None, int | None]:
-    """(wall s, peak RSS KiB) of the module process the shim saw run ``script``."""
+def read_shim_log(path: str, scripts: tuple) -> tuple[float | None, int | None]:
+    """(wall s, peak RSS KiB) of the module processes the shim saw run one of ``scripts``."""
     try:
         with open(path, encoding="utf-8") as handle:
             rows = [line.split() for line in handle if line.strip()]
     except OSError:
         return None, None
-    rows = [r for r in rows if r[0] == script]
+    rows = [r for r in rows if r[0] in scripts]
     if not rows:
         return None, None
     return sum(float(r[1]) for r in rows), max(int(r[2]) for r in rows)
@@ -202,12 +215,12 @@ def run_once(ws: Workspace, emu: Emulator, scenario: Scenario, key: str, vars_fi
         # What serving this run cost the emulator (it shares the 2 cores with the client).
         run["emulator_cpu_s"] = emulator_cpu_after - emulator_cpu_before
     if contender.exact_requests:
-        counts, problem = request_counts.check(scenario.sessions, scenario.page_size, emu.stats())
+        counts, problem = request_counts.check(scenario.sessions, scenario.page_size, emu.stats(),
+                                               bounded=contender.request_policy == "bounded")
         run["requests"] = counts
         run["request_error"] = problem
     if contender.shim:
-        script = SHIM_SCRIPTS[key]
-        run["module_wall_s"], run["module_rss_kb"] = read_shim_log(shim_log, script)
+        run["module_wall_s"], run["module_rss_kb"] = read_shim_log(shim_log, SHIM_SCRIPTS[key])
     return run
 
 
@@ -260,8 +273,8 @@ def run_scenario(ws: Workspace, scenario: Scenario, reps: int, warmup: int, prof
         scenario.key, scenario.sessions, scenario.page_size, scenario.latency_ms, reps, warmup))
     runs = []
     started = time.perf_counter()
-    with Emulator(sessions=scenario.sessions, seed=SEED, latency_ms=scenario.latency_ms or None,
-                  startup_timeout=600) as emu:
+    with Emulator(*scenario.emulator_flags, sessions=scenario.sessions, seed=SEED,
+                  latency_ms=scenario.latency_ms or None, startup_timeout=900) as emu:
         log("emulator ready in %.1f s at %s" % (time.perf_counter() - started, emu.url))
         vars_file = write_vars(ws, emu, scenario)
         order = list(scenario.contenders)
@@ -295,6 +308,17 @@ def run_scenario(ws: Workspace, scenario: Scenario, reps: int, warmup: int, prof
     }
 
 
+def run_normalization(ws: Workspace, quick: bool) -> dict:
+    """normalize_bench.py in its own process: the parse + normalize hot path, three casings and the old engine."""
+    report_path = os.path.join(ws.tmp, "normalize.json")
+    sizing = ["--sessions", "1234", "--reps", "1"] if quick else ["--sessions", "20000", "--reps", "9"]
+    log("\n== normalization hot path (%s sessions)" % sizing[1])
+    subprocess.run([sys.executable, os.path.join(HERE, "normalize_bench.py"), "--collections-root", ws.collections,
+                    "--report", report_path] + sizing, env=ws.env, cwd=ws.tmp, check=True)
+    with open(report_path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
 # -- main --------------------------------------------------------------------------------------------
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -306,6 +330,7 @@ def parse_args(argv):
     parser.add_argument("--warmup", type=int, help="untimed runs per contender first (default: per scenario, 1)")
     parser.add_argument("--sessions", type=int, help="override the scenarios' session count (for trying things out)")
     parser.add_argument("--no-profile", action="store_true", help="skip the in-process module profile")
+    parser.add_argument("--no-normalize", action="store_true", help="skip the normalization hot-path benchmark")
     parser.add_argument("--output", help="performance page to rewrite (default: docs/performance.md; "
                         "--quick writes none unless given)")
     parser.add_argument("--json", help="raw results (default: .cache/bench/last-run.json; none with --quick)")
@@ -342,6 +367,8 @@ def render_only(args) -> int:
             results = loaded
         else:
             results["scenarios"] += loaded["scenarios"]
+            if loaded.get("normalization"):
+                results["normalization"] = loaded["normalization"]
             results["load_at_end"] = loaded.get("load_at_end")
             results["elapsed_s"] = (results.get("elapsed_s") or 0) + (loaded.get("elapsed_s") or 0)
     output = args.output or os.path.join(ROOT, "docs", "performance.md")
@@ -364,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
             if broken:
                 raise BenchError("the harness's instruments are wrong: " + "; ".join(broken))
             log("instrument check: measure.py and the interpreter shim see a grandchild's memory")
+        if not args.no_normalize:
+            results["normalization"] = run_normalization(ws, args.quick)
         for scenario in selected_scenarios(args):
             reps = args.reps if args.reps is not None else scenario.reps
             warmup = args.warmup if args.warmup is not None else scenario.warmup
