@@ -152,8 +152,11 @@ COMPLIANCE = {
 LOGON_SESSION = {
     'state': Option('str', default='present', choices=('present', 'absent')),
 }
+# Not RULES: logon_session checks the rest itself (_request.logon_session_settings), because
+# state=present needs username and password whatever session_id says, and state=absent in check
+# mode may get no session_id at all (the logon task did not log on in check mode).
 LOGON_SESSION_RULES = {
-    'required_if': [['state', 'absent', ['session_id']]],
+    'required_together': [['username', 'password']],
 }
 
 # session_id wins over username/password (no logon happens with it) instead of being mutually
@@ -171,14 +174,10 @@ def argument_spec(*tables: dict) -> dict:
     return {name: option.argspec() for table in tables for name, option in table.items()}
 
 
-def argument_rules(*extra: dict) -> dict:
-    """Keyword arguments for ``AnsibleModule`` and ``ArgumentSpecValidator`` alike: ``RULES``
-    plus the rule tables in ``extra`` (such as ``LOGON_SESSION_RULES``)."""
-    rules: dict = {}
-    for table in (RULES,) + extra:
-        for key, groups in table.items():
-            rules.setdefault(key, []).extend(list(group) for group in groups)
-    return rules
+def argument_rules(rules: dict | None = None) -> dict:
+    """Keyword arguments for ``AnsibleModule`` and ``ArgumentSpecValidator`` alike, from
+    ``rules`` (default ``RULES``; ``LOGON_SESSION_RULES`` for logon_session)."""
+    return {key: [list(group) for group in groups] for key, groups in (RULES if rules is None else rules).items()}
 
 
 def default(name: str):

@@ -226,17 +226,20 @@ def connection_settings(params: dict) -> ConnectionSettings:
     )
 
 
-def logon_session_settings(params: dict) -> tuple[str, ConnectionSettings]:
+def logon_session_settings(params: dict, check_mode: bool = False) -> tuple[str, ConnectionSettings | None]:
     """``(state, connection)`` of the logon_session module, validated.
 
     ``present`` logs on with ``username`` and ``password`` whatever ``session_id`` says (a
     ``session_id`` that ``module_defaults`` hands to the whole group must not stop a new logon);
-    ``absent`` uses ``session_id`` only.
+    ``absent`` uses ``session_id`` only. In check mode, ``absent`` without a ``session_id`` gives
+    no connection: the logon task did not log on in check mode, so there is nothing to log out.
     """
     state = _value(params, 'state')
     if state == 'absent':
         session_id = params.get('session_id')
         if not isinstance(session_id, str) or not session_id.strip():
+            if check_mode:
+                return state, None
             # The value is a secret: report only that it is missing.
             raise VeeamEmInputError('session_id', '', 'is required with state=absent (the session to log out)')
         return state, connection_settings(params)

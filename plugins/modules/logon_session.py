@@ -28,7 +28,8 @@ options:
       - V(present) logs on with O(username) and O(password) and returns the new session. Every run
         creates a new session; O(session_id) is not used (so a O(session_id) that C(module_defaults)
         hands to the whole action group does not get in the way).
-      - V(absent) logs out the session of O(session_id), which is then required.
+      - V(absent) logs out the session of O(session_id), which is then required (in check mode it may
+        be missing; see the C(check_mode) attribute).
     type: str
     choices: [present, absent]
     default: present
@@ -66,7 +67,9 @@ attributes:
         on by themselves. To work on one session in check mode too, set C(check_mode=false) on the
         logon task and on the logout task.
       - With O(state=absent), check mode looks the session up but does not log it out;
-        C(changed) says whether a run would.
+        C(changed) says whether a run would. Without O(session_id) (the logon task returned V(null)
+        in check mode) it does nothing and reports C(changed=false); outside check mode a missing
+        O(session_id) is an error.
   diff_mode:
     description: There is no diff.
     support: none
@@ -175,8 +178,10 @@ def main():
         module.fail_json(msg=missing_required_lib("requests"), exception=_deps.REQUESTS_IMPORT_ERROR)
 
     try:
-        state, settings = logon_session_settings(module.params)
-        if state == "absent":
+        state, settings = logon_session_settings(module.params, check_mode=module.check_mode)
+        if state == "absent" and settings is None:
+            result = dict(changed=False, user_name=None)  # check mode, and no session was opened
+        elif state == "absent":
             result = close_session(settings, warn=module.warn, check_mode=module.check_mode)
         elif module.check_mode:
             # A logon creates a session on EM, so check mode does not log on (as vault_login of

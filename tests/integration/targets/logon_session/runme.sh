@@ -3,7 +3,8 @@
 #  1. one_session.yml: one logon, three module tasks, two lookups and the replica_compliance role
 #     on that session, one logout; the emulator counts exactly 1 logon and 1 logout. Run at
 #     -vvvv, and neither the password nor the session token nor its logon-session id may appear;
-#  2. the EXAMPLES as documented: again exactly 1 logon and 1 logout.
+#  2. the EXAMPLES as documented: again exactly 1 logon and 1 logout; in check mode they run
+#     through too, and leave no session open.
 set -eux
 
 # shellcheck source=../setup_emulator/emulator.sh
@@ -44,6 +45,11 @@ ansible-doc --json veeam_em.query.logon_session > "$WORK/doc.json"
 ansible-playbook "$WORK/examples.yml" -e @"$EMU_VARS_FILE" -e replica_compliance_now="$NOW" "$@"
 emulator_stats > "$WORK/after_examples.json"
 "$PY" session_counts.py "$WORK/after_one_session.json" "$WORK/after_examples.json" 1 1
+
+# In check mode the logon does not happen: the tasks log on by themselves (the VEEAM_EM_*
+# credentials of the environment), the logout does nothing, and the example still runs through
+# without leaving a session behind.
+ansible-playbook "$WORK/examples.yml" --check -e @"$EMU_VARS_FILE" -e replica_compliance_now="$NOW" "$@"
 
 assert_no_leaked_sessions
 rm -rf "$WORK"

@@ -72,6 +72,13 @@ def test_absent_in_check_mode_keeps_the_session(em):
     assert outcome.result['changed'] is True and em.tokens == {token: FIRST_ID}
 
 
+def test_absent_in_check_mode_without_a_session_does_nothing(em):
+    # The logon task returned session_id null in check mode; its logout must not fail the run.
+    outcome = run({'url': em.host, 'state': 'absent', 'session_id': None, '_ansible_check_mode': True})
+    assert not outcome.failed and outcome.result == {'changed': False, 'user_name': None}
+    assert em.requests == []
+
+
 def test_absent_takes_the_session_from_the_environment(em, monkeypatch):
     token = run(connection(em)).result['session_id']
     monkeypatch.setenv('VEEAM_EM_SESSION_ID', token)
@@ -79,8 +86,9 @@ def test_absent_takes_the_session_from_the_environment(em, monkeypatch):
 
 
 @pytest.mark.parametrize('args, words', [
-    ({'state': 'absent'}, ['session_id']),
-    ({'state': 'absent', 'username': 'svc', 'password': 'pa$$word;42'}, ['state is absent', 'missing: session_id']),
+    ({'state': 'absent'}, ["'session_id'", 'required with state=absent']),
+    ({'state': 'absent', 'username': 'svc', 'password': 'pa$$word;42'}, ["'session_id'", 'required with state=absent']),
+    ({'username': 'svc'}, ['required together', 'username, password']),
     ({'state': 'absent', 'session_id': '  '}, ["'session_id'", 'required with state=absent']),
     ({'session_id': 'dG9rZW4='}, ["'username'", 'required to log on (state=present)']),
     ({'username': 'svc', 'password': ''}, ["'password'", 'required to log on (state=present)']),
