@@ -12,6 +12,7 @@ Sizes are measured on the rendered page (getBoundingClientRect), not read from t
 from __future__ import annotations
 
 import datetime
+import itertools
 import json
 import os
 
@@ -54,10 +55,13 @@ def _iso(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _session(vm_name, minutes_ago, result="Success", job="Replicate", number=[0]):  # noqa: B006 (a counter)
-    number[0] += 1
+_NUMBERS = itertools.count(1)
+
+
+def _session(vm_name, minutes_ago, result="Success", job="Replicate"):
+    number = next(_NUMBERS)
     created = NOW - datetime.timedelta(minutes=minutes_ago)
-    uid = "urn:veeam:ReplicaTaskSession:%032x" % number[0]
+    uid = "urn:veeam:ReplicaTaskSession:%032x" % number
     return {
         "uid": uid, "vm_name": vm_name, "state": "Completed", "result": result, "reason": "",
         "creation_time": _iso(created), "end_time": _iso(created + datetime.timedelta(minutes=5)), "job_name": job,

@@ -53,6 +53,15 @@ ansible-playbook "$OUT/compliance.yml" -e @"$EMU_VARS_FILE" -e replica_complianc
 "$PY" -c 'import json, sys; fact = json.load(open(sys.argv[1])); assert fact["summary"]["vm_count"] > 0, fact["summary"]' \
   "$OUT/compliance-report/compliance.json"
 
+# The filters' EXAMPLES, as documented (their module task reads the emulator over VEEAM_EM_*).
+mkdir -p "$OUT/examples"
+ansible-doc --json -t filter veeam_em.query.replica_compliance veeam_em.query.replica_compliance_report > "$OUT/filter-doc.json"
+"$PY" filter_examples.py "$OUT/filter-doc.json" "$OUT/examples"
+ansible-playbook "$OUT/examples/examples.yml" -e @"$OUT/examples/vars.json" "$@"
+for report in compliance.html compliance.csv compliance.xml; do
+  [ -s "$OUT/examples/$report" ] || { echo "the report EXAMPLES did not write $report" >&2; exit 1; }
+done
+
 emulator_stats
 assert_no_leaked_sessions
 rm -rf "$OUT"
