@@ -14,7 +14,7 @@ lookback window. With ``vms`` the module stops as soon as every listed VM's verd
 using EM's server-side sort and filter (``sortDesc``, ``filter``; Veeam Help Center,
 "Enterprise Manager REST API", query parameters ``sortasc_sortdesc.html`` and ``filter.html``):
 
-* few listed VMs (their names fit in a few filter expressions): ``targeted`` queries read only
+* few listed VMs (their names fit in one or two filter expressions): ``targeted`` queries read only
   their sessions, completely - nothing to decide early;
 * otherwise query ``newest`` (every session, ``sortDesc=CreationTime``): once it has passed
   below a VM's newest session, that one is known; once it has also passed below the VM's best
@@ -48,6 +48,10 @@ from ansible_collections.veeam_em.query.plugins.module_utils._time import TICKS_
 TARGETED_FILTER_CHARS = 1500
 # At most this many targeted queries per run: more VMs than that are cheaper to scan for.
 MAX_TARGETED_QUERIES = 8
+# Listed VMs that fit in this many targeted queries are read by name from the start. More are
+# scanned for: when the list is most of the estate, reading every listed VM's sessions by name
+# would read everything, while the scans stop after the first rounds.
+TARGETED_FROM_THE_START = 2
 # What one VM name costs in a targeted filter: VmDisplayName=="<name>", plus the comma.
 _NAME_OVERHEAD = len('VmDisplayName==""') + 1
 
@@ -199,7 +203,7 @@ class ComplianceReader:
     def read(self, client) -> None:
         plan = self.plan
         names = None if plan.needed is None else sorted(plan.needed)
-        if names is not None and _targeted_queries_needed(names) <= MAX_TARGETED_QUERIES:
+        if names is not None and _targeted_queries_needed(names) <= min(TARGETED_FROM_THE_START, MAX_TARGETED_QUERIES):
             for name in names:
                 self.vms[name].straggler = 'newest'
             self._read_targeted(client)

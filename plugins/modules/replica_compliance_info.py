@@ -135,10 +135,9 @@ EXAMPLES = r"""
     ca_path: /etc/pki/em01-ca.pem
   register: compliance
 
-- name: Fail when a VM is outside its RPO
-  ansible.builtin.assert:
-    that: compliance.summary.all_compliant
-    fail_msg: "Outside the RPO: {{ compliance.non_compliant | map(attribute='vm_name') | join(', ') }}"
+- name: Show the VMs outside their RPO, with the reason
+  ansible.builtin.debug:
+    msg: "{{ compliance.non_compliant | items2dict(key_name='vm_name', value_name='reason') }}"
 
 - name: Listed VMs (a listed VM without sessions is "never replicated"), only Success counts
   veeam_em.query.replica_compliance_info:
