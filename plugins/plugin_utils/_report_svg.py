@@ -15,6 +15,7 @@ At 2,000 VMs a bar per VM would be a 36,000-pixel picture nobody reads: the char
 from __future__ import annotations
 
 import datetime
+import math
 from html import escape
 
 from ansible_collections.veeam_em.query.plugins.module_utils._time import format_duration
@@ -157,15 +158,23 @@ _HEAT_HEADER = 30
 
 
 def heat_map(history: dict, names: list[str]) -> str:
-    """A row per VM in ``names``, a cell per day: the day's outcome as a colour, the counts as its title."""
+    """A row per VM in ``names``, a cell per day: the day's outcome as a colour, the counts as its title.
+
+    Cells narrow for long windows so that the map stays as wide as the other charts; day labels
+    are then written on every n-th column only.
+    """
     days = [str(day) for day in history.get("days") or []]
     by_vm = {item.get("vm_name"): item for item in history.get("vms") or [] if isinstance(item, dict)}
-    width = PLOT_X + CELL_WIDTH * len(days) + 10
+    cell = min(float(CELL_WIDTH), (WIDTH - PLOT_X - 10) / max(1, len(days)))
+    label_every = max(1, math.ceil(30 / cell))
+    width = PLOT_X + cell * len(days) + 10
     height = _HEAT_HEADER + (CELL_HEIGHT + 2) * len(names) + 4
-    out = ['<svg class="heat" role="img" aria-label="What happened per VM and day" viewBox="0 0 %d %d" width="%d" height="%d">'
+    out = ['<svg class="heat" role="img" aria-label="What happened per VM and day" viewBox="0 0 %.0f %d" width="%.0f" height="%d">'
            % (width, height, width, height)]
     for column, day in enumerate(days):
-        x = PLOT_X + column * CELL_WIDTH + CELL_WIDTH / 2
+        if column % label_every:
+            continue
+        x = PLOT_X + column * cell + cell / 2
         out.append('<text class="day" x="%.1f" y="12" text-anchor="middle">%s</text>' % (x, escape(day[5:])))
         out.append('<text class="day" x="%.1f" y="25" text-anchor="middle">%s</text>' % (x, escape(_weekday(day))))
     for index, name in enumerate(names):
@@ -181,9 +190,9 @@ def heat_map(history: dict, names: list[str]) -> str:
             count = day_counts[column] if column < len(day_counts) and isinstance(day_counts[column], dict) else {}
             detail = ", ".join("%s %s" % (count[key], key) for key in ("success", "warning", "failed", "running")
                                if count.get(key)) or "no session"
-            out.append('<rect class="cell %s" data-day="%s" x="%d" y="%d" width="%d" height="%d" rx="2" fill="%s">'
+            out.append('<rect class="cell %s" data-day="%s" x="%.2f" y="%d" width="%.2f" height="%d" rx="2" fill="%s">'
                        '<title>%s, %s: %s</title></rect>'
-                       % (outcome, escape(day), PLOT_X + column * CELL_WIDTH + 1, top, CELL_WIDTH - 2, CELL_HEIGHT,
+                       % (outcome, escape(day), PLOT_X + column * cell + 1, top, max(1.0, cell - 2), CELL_HEIGHT,
                           OUTCOME_COLOURS[outcome], escape(name), escape(day), escape(detail)))
         out.append("</g>")
     out.append("</svg>")
