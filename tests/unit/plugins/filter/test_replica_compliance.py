@@ -370,3 +370,21 @@ class TestBadInput:
     def test_a_bad_argument_is_reported_before_bad_data(self):
         with pytest.raises(AnsibleFilterError, match="'rpo'"):
             replica_compliance("not even a list", "24x", now=NOW)
+
+
+class TestNewArguments:
+    def test_history_must_be_a_bool(self):
+        with pytest.raises(AnsibleFilterError, match="'history': expected true or false"):
+            replica_compliance([], "24h", now=NOW, history="yes")
+
+    def test_option_names_rename_the_arguments_in_errors(self):
+        with pytest.raises(AnsibleFilterError, match="option 'replica_compliance_rpo'"):
+            replica_compliance([], "24x", now=NOW, option_names={"rpo": "replica_compliance_rpo"})
+        with pytest.raises(AnsibleFilterError, match="'option_names': expected a dictionary of strings"):
+            replica_compliance([], "24h", now=NOW, option_names={"rpo": 1})
+
+    def test_overrides_and_exclusions_reach_the_evaluator(self):
+        sessions = [make_session("sql01", "2026-11-29T06:00:00Z"), make_session("test-01", "2026-11-29T06:00:00Z")]
+        verdict = replica_compliance(sessions, "24h", now=NOW, rpo_by_vm={"sql*": "4h"}, exclude_vms=["test-*"])
+        assert [(e["vm_name"], e["rpo_source"]) for e in verdict["non_compliant"]] == [("sql01", "vm")]
+        assert verdict["excluded"] == [{"vm_name": "test-01", "excluded_by": "test-*"}]

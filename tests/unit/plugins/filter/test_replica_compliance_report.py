@@ -399,3 +399,18 @@ def test_any_vm_name_round_trips_through_html_and_junit(name):
     root = ET.fromstring(replica_compliance_report(verdict, "junit").encode("utf-8"))
     xml_safe = re.sub("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]", "\ufffd", name)
     assert root.find("testsuite/testcase").get("name") == xml_safe
+
+
+def test_junit_lists_excluded_vms_as_skipped_test_cases():
+    verdict = dict(VERDICT, excluded=[{"vm_name": "test-01", "excluded_by": "test-*"}])
+    suite = ET.fromstring(replica_compliance_report(verdict, "junit").encode("utf-8")).find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("7", "3", "1")
+    skipped = [case for case in suite.findall("testcase") if case.find("skipped") is not None]
+    assert [(case.get("name"), case.find("skipped").get("message")) for case in skipped] == [("test-01", "excluded by test-*")]
+
+
+def test_a_verdict_without_excluded_key_is_read_as_none_excluded():
+    verdict = {key: value for key, value in VERDICT.items() if key != "excluded"}
+    assert json.loads(replica_compliance_report(verdict, "json")) == verdict
+    with pytest.raises(AnsibleFilterError, match="its 'excluded' is not a list"):
+        replica_compliance_report(dict(VERDICT, excluded="test-01"), "html")
