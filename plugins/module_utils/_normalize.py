@@ -175,50 +175,70 @@ class SessionNormalizer:
 
     def __call__(self, entity: dict) -> dict:
         # Hot path: one dict lookup per member in the entity's own spelling; ``_any_case``
-        # (a scan of the members) only for a member missing in that spelling.
-        n = self._spelling(entity, 'UID', 'uid')
-        if n is self._any:
+        # (a scan of the members) only for a member missing in that spelling. The common
+        # value types are checked inline (``type(x) is str``) before calling the validators.
+        if 'UID' in entity:
+            n = self._pascal
+        elif 'uid' in entity:
+            n = self._camel
+        else:
+            n = self._any
             entity = _folded(entity)
         get = entity.get
+        share = self._shared.setdefault
         uid = get(n.uid, _MISSING)
         if uid is _MISSING:
             uid = _any_case(entity, 'uid')
         name = get(n.name, _MISSING)
         if name is _MISSING:
             name = _any_case(entity, 'name')
-        if not uid or not isinstance(uid, str):
+        if not uid or type(uid) is not str and not isinstance(uid, str):
             raise VeeamEmResponseError('an entity has no UID (Name=%r)' % (name,))
-        name = _text(name)
+        if name is not None and type(name) is not str:
+            name = _text(name)
         vm_name = get(n.vm_name, _MISSING)
         if vm_name is _MISSING:
             vm_name = _any_case(entity, 'vmdisplayname')
-        vm_name = _text(vm_name)
-        if vm_name is None and name:
-            # Name is '<VmDisplayName>@<UTC time>' (docs/em_behaviour.md, "Task-session entities").
-            vm_name = name.rpartition('@')[0] or name
+        if vm_name is None:
+            if name:
+                # Name is '<VmDisplayName>@<UTC time>' (docs/em_behaviour.md, "Task-session entities").
+                vm_name = name.rpartition('@')[0] or name
+        elif type(vm_name) is not str:
+            vm_name = _text(vm_name)
+            if vm_name is None and name:
+                vm_name = name.rpartition('@')[0] or name
 
         links = get(n.links, _MISSING)
         if links is _MISSING:
             links = _any_case(entity, 'links')
         job_session_name = backup_server_name = backup_server_uid = job_session_href = None
-        for link in _links(links):
-            if not isinstance(link, dict):
+        for link in links if type(links) is list else _links(links):
+            if type(link) is not dict and not isinstance(link, dict):
                 continue
-            ln = self._spelling(link, 'Type', 'type')
-            if ln is self._any:
+            if 'Type' in link:
+                ln = self._pascal
+            elif 'type' in link:
+                ln = self._camel
+            else:
+                ln = self._any
                 link = _folded(link)
             link_type = link.get(ln.type)
             if link_type == self.parent_reference_type and job_session_name is None:
-                job_session_name = self._share(_text(_link_member(link, ln.name)))
+                job_session_name = _text(_link_member(link, ln.name))
+                if job_session_name is not None:
+                    job_session_name = share(job_session_name, job_session_name)
                 job_session_href = _link_member(link, ln.href)
             elif link_type == self.backup_server_type and backup_server_name is None:
-                backup_server_name = self._share(_text(_link_member(link, ln.name)))
+                backup_server_name = _text(_link_member(link, ln.name))
+                if backup_server_name is not None:
+                    backup_server_name = share(backup_server_name, backup_server_name)
                 backup_server_uid = self._server_uid(_link_member(link, ln.href))
 
         job_session_uid = get(n.job_session_uid, _MISSING)
         if job_session_uid is _MISSING:
             job_session_uid = _any_case(entity, 'jobsessionuid')
-        job_session_uid = _text(job_session_uid)
+        if job_session_uid is not None and type(job_session_uid) is not str:
+            job_session_uid = _text(job_session_uid)
         if not job_session_uid and job_session_href:
             job_session_uid = self.parent_urn_prefix + _guid_from_href(job_session_href)
 
@@ -235,13 +255,15 @@ class SessionNormalizer:
         state = get(n.state, _MISSING)
         if state is _MISSING:
             state = _any_case(entity, 'state')
-        state = _text(state)
+        if state is not None and type(state) is not str:
+            state = _text(state)
         result = end_time = duration = None
         if state not in UNFINISHED_STATES:
             result = get(n.result, _MISSING)
             if result is _MISSING:
                 result = _any_case(entity, 'result')
-            result = _text(result)
+            if result is not None and type(result) is not str:
+                result = _text(result)
             if result == NO_RESULT:
                 result = None
             ended = get(n.ended, _MISSING)
@@ -259,31 +281,42 @@ class SessionNormalizer:
         reason = get(n.reason, _MISSING)
         if reason is _MISSING:
             reason = _any_case(entity, 'reason')
+        if reason is not None and type(reason) is not str:
+            reason = _text(reason)
         total_size = get(n.total_size, _MISSING)
         if total_size is _MISSING:
             total_size = _any_case(entity, 'totalsize')
+        if type(total_size) is not int:
+            total_size = _total_size(total_size, uid)
         href = get(n.href, _MISSING)
         if href is _MISSING:
             href = _any_case(entity, 'href')
-        share = self._share
+        if href is not None and type(href) is not str:
+            href = _href(href)
+        if job_session_name is None:
+            job_name = None
+        else:
+            job_name = self._job_names.get(job_session_name)
+            if job_name is None:
+                job_name = self._job_name(job_session_name)
         return {
             'uid': uid,
             'id': uid.rpartition(':')[2],
             'name': name,
             'vm_name': vm_name,
-            'state': share(state),
-            'result': share(result),
-            'reason': share(_text(reason) or ''),
+            'state': state if state is None else share(state, state),
+            'result': result if result is None else share(result, result),
+            'reason': share(reason, reason) if reason else '',
             'creation_time': creation_time,
             'end_time': end_time,
             'duration_seconds': duration,
-            'total_size': _total_size(total_size, uid),
-            'job_session_uid': share(job_session_uid),
+            'total_size': total_size,
+            'job_session_uid': job_session_uid if job_session_uid is None else share(job_session_uid, job_session_uid),
             'job_session_name': job_session_name,
-            'job_name': self._job_name(job_session_name),
+            'job_name': job_name,
             'backup_server_name': backup_server_name,
             'backup_server_uid': backup_server_uid,
-            'href': _href(href),
+            'href': href,
         }
 
 

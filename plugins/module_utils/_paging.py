@@ -99,22 +99,28 @@ class _Uids:
     def __init__(self, pages: int | None):
         self._all: set | None = set() if pages is None else None
         self._recent: deque = deque(maxlen=pages or 1)
+        # The union of the sets in _recent. A UID is in at most one of them (a page keeps only
+        # UIDs none of the recent pages has), so dropping the oldest page subtracts its set.
+        self._window: set = set()
 
     def fresh(self, sessions: list) -> list:
         if self._all is not None:
             seen = self._all
             fresh = [s for s in sessions if s['uid'] not in seen and not seen.add(s['uid'])]
             return fresh
-        recent = self._recent
+        recent, window = self._recent, self._window
         page_uids: set = set()
         fresh = []
         for session in sessions:
             uid = session['uid']
-            if uid in page_uids or any(uid in uids for uids in recent):
+            if uid in page_uids or uid in window:
                 continue
             page_uids.add(uid)
             fresh.append(session)
+        if len(recent) == recent.maxlen:
+            window -= recent[0]  # the append below drops it from the deque
         recent.append(page_uids)
+        window |= page_uids
         return fresh
 
 

@@ -306,6 +306,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.veeam_em.query.plugins.module_utils import _deps
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmError
+from ansible_collections.veeam_em.query.plugins.module_utils._exit import exit_json
 from ansible_collections.veeam_em.query.plugins.module_utils._options import (
     CONNECTION, MODULE_ONLY, QUERY, argument_rules, argument_spec,
 )
@@ -327,7 +328,8 @@ def main():
         result = run_query(query_request(module.params), warn=module.warn)
     except VeeamEmError as exc:
         module.fail_json(msg=str(exc), **exc.details)
-    module.exit_json(changed=False, **result)
+    # Same output as module.exit_json, without copying a large session list that holds no secret.
+    exit_json(module, changed=False, **result)
 
 
 if __name__ == "__main__":

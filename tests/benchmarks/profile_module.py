@@ -12,7 +12,7 @@ playbook's remaining time into "decode the result" and "everything else the cont
 Usage (password in ``BENCH_EM_PASSWORD``)::
 
     python profile_module.py --collections-root DIR --url URL --ca-path CA --username U \
-        --page-size 500 --expect N --report OUT.json [--cprofile OUT.prof]
+        --page-size 500 --expect N --report OUT.json [--module-args JSON] [--cprofile OUT.prof]
 """
 
 from __future__ import annotations
@@ -99,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--expect", type=int, required=True)
     parser.add_argument("--report", required=True, help="write the findings here as JSON")
+    parser.add_argument("--module-args", default="{}",
+                        help="extra module options as a JSON object, e.g. '{\"return_sessions\": false}'")
     parser.add_argument("--cprofile", help="profile with cProfile instead of the sampler; write pstats here")
     args = parser.parse_args(argv)
 
@@ -111,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         "ca_path": args.ca_path,
         "page_size": args.page_size,
     }
+    module_args.update(json.loads(args.module_args))
     with tempfile.TemporaryDirectory(prefix="bench-profile-") as tmp:
         args_path = os.path.join(tmp, "args.json")
         with open(os.open(args_path, os.O_WRONLY | os.O_CREAT, 0o600), "w", encoding="utf-8") as handle:
@@ -138,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         decode_s, result = controller_decode_seconds(output_path)
 
-    count = len(result.get("replica_task_sessions") or [])
+    count = len(result["replica_task_sessions"]) if "replica_task_sessions" in result else result["summary"]["count"]
     report = {
         "sessions": count,
         "expected": args.expect,

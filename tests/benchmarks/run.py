@@ -328,6 +328,8 @@ def parse_args(argv):
                         help="run only these scenarios (repeatable)")
     parser.add_argument("--reps", type=int, help="timed repetitions per contender (default: per scenario, 5)")
     parser.add_argument("--warmup", type=int, help="untimed runs per contender first (default: per scenario, 1)")
+    parser.add_argument("--contender", action="append", choices=sorted(CONTENDERS),
+                        help="run only these contenders of the selected scenarios (repeatable; for trying things out)")
     parser.add_argument("--sessions", type=int, help="override the scenarios' session count (for trying things out)")
     parser.add_argument("--no-profile", action="store_true", help="skip the in-process module profile")
     parser.add_argument("--no-normalize", action="store_true", help="skip the normalization hot-path benchmark")
@@ -355,6 +357,8 @@ def selected_scenarios(args) -> list[Scenario]:
         pool = [s for s in FULL + QUICK if s.key in args.scenario]
     if args.sessions is not None:
         pool = [dataclasses.replace(s, sessions=args.sessions) for s in pool]
+    if args.contender:
+        pool = [dataclasses.replace(s, contenders=tuple(c for c in s.contenders if c in args.contender)) for s in pool]
     return list(pool)
 
 
@@ -446,7 +450,7 @@ def save(args, results: dict) -> None:
             json.dump(results, handle, indent=1)
         log("raw results: %s" % json_path)
     # Trial runs (--quick, --sessions) never overwrite the published page unless told to.
-    output = args.output or (None if args.quick or args.sessions is not None
+    output = args.output or (None if args.quick or args.sessions is not None or args.contender
                              else os.path.join(ROOT, "docs", "performance.md"))
     if output:
         report.write(output, results)
