@@ -11,7 +11,8 @@ Usage (the harness passes the password in ``BENCH_EM_PASSWORD`` so it never appe
     python reference_client.py --url https://127.0.0.1:PORT --ca-path CA.pem \
         --username USER --page-size 500 [--expect N]
 
-Prints one JSON line: ``{"sessions": <count>, "pages": <query requests sent>}``.
+Prints one JSON line: ``{"sessions": <count>, "pages": <query requests sent>}``. It reads EM 12's
+PascalCase and EM 13's camelCase member names (looked up per page, not per session).
 """
 
 from __future__ import annotations
@@ -27,10 +28,17 @@ QUERY_TYPE = "ReplicaTaskSession"
 LIST_NAME = "ReplicaTaskSessions"
 
 
+def member(doc: dict, pascal: str):
+    """``doc[pascal]`` as EM 12 writes it, or in EM 13's camelCase (leading capitals lower-cased)."""
+    if pascal in doc:
+        return doc[pascal]
+    return doc.get(pascal[0].lower() + pascal[1:])
+
+
 def entities_of(page: dict) -> list:
-    """The session list of one QueryResult page (JSON double nesting, em-api §5.4)."""
-    wrapper = (page.get("Entities") or {}).get(LIST_NAME) or {}
-    return wrapper.get(LIST_NAME) or []
+    """The session list of one QueryResult page (JSON double nesting: Entities.<List>.<List>[])."""
+    wrapper = member(member(page, "Entities") or {}, LIST_NAME) or {}
+    return member(wrapper, LIST_NAME) or []
 
 
 def fetch_all(url: str, ca_path: str, username: str, password: str, page_size: int) -> tuple[list, int]:
@@ -42,7 +50,7 @@ def fetch_all(url: str, ca_path: str, username: str, password: str, page_size: i
         logon = http.post(url + "/api/sessionMngr/?v=latest", auth=(username, password), verify=ca_path, timeout=60)
         logon.raise_for_status()
         http.headers["X-RestSvcSessionId"] = logon.headers["X-RestSvcSessionId"]
-        session_id = json.loads(logon.content)["SessionId"]
+        session_id = member(json.loads(logon.content), "SessionId")
         try:
             params = {
                 "type": QUERY_TYPE,
@@ -60,7 +68,7 @@ def fetch_all(url: str, ca_path: str, username: str, password: str, page_size: i
                 sent += 1
                 page = json.loads(response.content)
                 sessions.extend(entities_of(page))
-                pages_count = page["PagingInfo"]["PagesCount"]
+                pages_count = member(member(page, "PagingInfo"), "PagesCount")
                 params["page"] += 1
             return sessions, sent
         finally:
@@ -74,10 +82,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--username", required=True)
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--expect", type=int, help="fail unless exactly this many sessions arrive")
+    parser.add_argument("--vm-names", help="also write the sorted distinct VM names as a JSON list to this file "
+                        "(the harness's untimed set-up run for the role scenarios)")
     args = parser.parse_args(argv)
     password = os.environ.get("BENCH_EM_PASSWORD", "")
     sessions, sent = fetch_all(args.url.rstrip("/"), args.ca_path, args.username, password, args.page_size)
     print(json.dumps({"sessions": len(sessions), "pages": sent}))
+    if args.vm_names:
+        with open(args.vm_names, "w", encoding="utf-8") as handle:
+            json.dump(sorted({member(s, "VmDisplayName") for s in sessions}), handle)
     if args.expect is not None and len(sessions) != args.expect:
         print("expected %d sessions, got %d" % (args.expect, len(sessions)), file=sys.stderr)
         return 1

@@ -43,6 +43,7 @@ SHIM_SCRIPTS = {
     "module": ("AnsiballZ_replica_task_session_info.py",),
     "module_summary": ("AnsiballZ_replica_task_session_info.py",),
     "module_fields": ("AnsiballZ_replica_task_session_info.py",),
+    "module_summary_c8": ("AnsiballZ_replica_task_session_info.py",),
     "ping_baseline": ("AnsiballZ_ping.py",),
     "result_floor": ("AnsiballZ_bench_result_floor.py",),
     # The role reads EM with one module: the compliance module, or (before it) the session module.
@@ -123,14 +124,19 @@ def make_workspace(tmp: str, collections: str) -> Workspace:
     return Workspace(tmp, collections, ansible_playbook(), shim, env)
 
 
-def vm_names(emu: Emulator) -> list[str]:
-    """Every VM name of the emulator's replica task sessions, sorted."""
-    return sorted({session["VmDisplayName"] for session in emu.dump()["sessions"]})
+def vm_names(ws: Workspace, emu: Emulator, scenario: Scenario) -> list[str]:
+    """Every VM name of the emulator's replica task sessions, sorted (an untimed reference-client run)."""
+    path = os.path.join(ws.tmp, "vm-names-%s.json" % scenario.key)
+    command = contender_command(ws, "reference", emu, scenario, "") + ["--vm-names", path]
+    subprocess.run(command, env=dict(ws.env, BENCH_EM_PASSWORD=emu.password), cwd=ws.tmp, check=True,
+                   stdout=subprocess.DEVNULL)
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def write_vars(ws: Workspace, emu: Emulator, scenario: Scenario) -> str:
     path = os.path.join(ws.tmp, "vars-%s.json" % scenario.key)
-    names = vm_names(emu) if any(CONTENDERS[k].needs_vm_names or k == "role" for k in scenario.contenders) else []
+    names = vm_names(ws, emu, scenario) if any(CONTENDERS[k].needs_vm_names or k == "role" for k in scenario.contenders) else []
     values = {
         "vm_names": names,
         "expected_vm_count": len(names),
@@ -154,6 +160,8 @@ def contender_command(ws: Workspace, key: str, emu: Emulator, scenario: Scenario
     command = [ws.playbook_bin, os.path.join(HERE, "playbooks", contender.file), "-e", "@" + vars_file]
     if contender.shim:
         command += ["-e", "ansible_python_interpreter=" + ws.shim]
+    for assignment in contender.extra_vars:
+        command += ["-e", assignment]
     return command
 
 
