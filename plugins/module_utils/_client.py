@@ -23,8 +23,9 @@ What it guarantees (docs/em_behaviour.md, "Logon sessions and tokens"):
 * re-logon after a 401 whenever the session that expired had served at least one request (EM
   drops a session after 15 minutes idle, and a restarted or overloaded EM, or a load balancer,
   can lose sessions any time). Parallel pages that saw the same expired session share one
-  re-logon. A session refused before it served anything ends the run: logging on again could
-  only repeat that, so re-logons never outnumber the requests made;
+  re-logon, and a 401 is judged only once the other pages sent with that session are answered
+  (one of them may have been served). A session refused before it served anything ends the
+  run: logging on again could only repeat that, so re-logons never outnumber the requests made;
 * error texts name the request and the HTTP status, carry EM's own ``Message``, and never
   contain the password, the token or the logon-session id.
 """
@@ -115,11 +116,14 @@ class EmClient:
         self.user_name: str | None = None
         self.counts: Counter = Counter()
         self._lock = threading.Lock()
+        # Notified whenever a response of a token generation has been accounted for.
+        self._answered = threading.Condition(self._lock)
         self._counts_lock = threading.Lock()
         self._relogon_lock = threading.Lock()
         self._token: str | None = settings.session_id
         self._token_generation = 0
         self._served = 0  # requests the current token has served (not answered 401)
+        self._in_flight: Counter = Counter()  # token generation -> requests awaiting their answer
         self.logon_session_id: str | None = None
         self._logged_on = False
         self.transport = HttpTransport(settings, self.retry_policy, self.redactor.redact, sleep,
@@ -279,11 +283,19 @@ class EmClient:
         while True:
             with self._lock:
                 token, generation = self._token, self._token_generation
-            response = self._send('GET', url, what, self._auth_headers(token, self.settings.wire_format))
-            if response.status != 401:
+                self._in_flight[generation] += 1
+            response = None
+            try:
+                response = self._send('GET', url, what, self._auth_headers(token, self.settings.wire_format))
+            finally:
                 with self._lock:
-                    if generation == self._token_generation:
+                    self._in_flight[generation] -= 1
+                    if not self._in_flight[generation]:
+                        del self._in_flight[generation]
+                    if response is not None and response.status != 401 and generation == self._token_generation:
                         self._served += 1
+                    self._answered.notify_all()
+            if response.status != 401:
                 break
             hint = self._relogon(generation)
             if hint is None:
@@ -317,6 +329,12 @@ class EmClient:
             return 'the session_id is not (or no longer) valid'
         with self._relogon_lock:
             with self._lock:
+                # Pages sent with the same token may still be on their way back: whether the
+                # session served any request is known once they are answered (they never wait
+                # for this lock, so this wait ends).
+                while (self._token_generation == seen_generation and self._served == 0
+                       and self._in_flight[seen_generation]):
+                    self._answered.wait()
                 if self._token_generation != seen_generation:
                     return None  # another thread already logged on again
                 if self._served == 0:

@@ -77,20 +77,6 @@ def test_10_percent_connection_resets_are_retried_to_the_complete_set(ansible, e
     assert_no_leaked_session(stats)
 
 
-def test_token_expiring_mid_paging_costs_one_relogon(ansible, emulators):
-    # 60 sessions / 5 = 12 pages; the token dies on its 9th authenticated request.
-    emulator = emulators.start(sessions=60, seed=13, expire_token_after=8)
-    expected = dump_views(emulator.dump())
-    run, record = run_module(ansible, em_args(emulator))
-    stats = emulator.stats()
-
-    assert record["status"] == "ok", run.explain()
-    assert_complete_and_exact(record["result"], expected)
-    assert stats["logons"] == 2, "expected exactly one re-logon: %s" % stats
-    # The expired session ended by expiry, the second one by the module's logout.
-    assert_no_leaked_session(stats, expired=1)
-
-
 def test_sessions_inserted_while_paging_cause_no_duplicates_and_no_misses(ansible, emulators):
     """Consistency is defined against the data set as of the query's start.
 

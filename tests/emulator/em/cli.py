@@ -39,7 +39,8 @@ _SETTING_HELP = {
     "fail_statuses": "comma-separated statuses for --fail-rate",
     "reset_rate": "fraction of /api/query requests whose connection is reset (RST)",
     "latency_ms": "delay every /api request by this many milliseconds",
-    "expire_token_after": "a token expires after this many authenticated requests (0: never)",
+    "expire_token_after": "every logon session expires after serving this many requests (0: never)",
+    "refuse_new_sessions": "every logon session expires at its first request (401), unserved",
     "truncate_page": "cut the body of every response for this query page (0: never)",
     "insert_during_paging": "each query request for page > 1 first inserts this many new sessions",
 }

@@ -64,11 +64,13 @@ class SessionStore:
         with self._lock:
             self.counters["failed_logons"] += 1
 
-    def authenticate(self, token: str | None, now: float, idle_timeout: float, max_requests: int):
+    def authenticate(self, token: str | None, now: float, idle_timeout: float, max_requests: int,
+                     refuse_new: bool = False):
         """(session, None) when the token is valid, else (None, why): missing, unknown, expired, expired_by_fault.
 
-        A use refreshes the idle timer (sliding expiry); ``max_requests`` > 0 expires the session
-        on its (max_requests + 1)-th authenticated request (the --expire-token-after fault).
+        A use refreshes the idle timer (sliding expiry); ``max_requests`` > 0 expires every
+        session on its (max_requests + 1)-th authenticated request (the --expire-token-after
+        fault), ``refuse_new`` on its first (--refuse-new-sessions).
         """
         if not token:
             return None, "missing"
@@ -78,7 +80,7 @@ class SessionStore:
             if session is None:
                 return None, self.UNKNOWN
             idle = now - session.last_used > idle_timeout
-            if idle or (max_requests and session.requests >= max_requests):
+            if idle or (max_requests and session.requests >= max_requests) or (refuse_new and not session.requests):
                 del self._sessions[session.session_id]
                 self.counters["expired"] += 1
                 return None, self.EXPIRED if idle else self.EXPIRED_BY_FAULT

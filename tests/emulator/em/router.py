@@ -71,8 +71,11 @@ def dispatch(state, req, settings):
             continue
         session = None
         if needs_auth:
+            # A session's own logout ends it whatever it served: the token faults apply to the
+            # requests it serves, so that a test sees which session a client logs out.
+            faults = (0, False) if handler is api.logout else (settings.expire_token_after, settings.refuse_new_sessions)
             session, why = state.sessions.authenticate(
-                token_of(req.headers), state.clock(), settings.idle_timeout, settings.expire_token_after)
+                token_of(req.headers), state.clock(), settings.idle_timeout, *faults)
             if session is None:
                 if why == state.sessions.EXPIRED_BY_FAULT:
                     state.stats.fault("expire_token")

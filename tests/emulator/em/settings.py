@@ -45,6 +45,7 @@ class Settings:
     reset_rate: float = 0.0
     latency_ms: float = 0.0
     expire_token_after: int = 0
+    refuse_new_sessions: bool = False
     truncate_page: int = 0
     insert_during_paging: int = 0
 

@@ -77,6 +77,39 @@ def test_token_expires_after_k_authenticated_requests(client, emu):
     client.token = None
 
 
+def test_every_new_session_expires_after_k_requests_and_its_logout_is_accepted(client, emu):
+    emu.configure(expire_token_after=2)
+    before = emu.stats()
+    for _session in range(3):
+        client.logon()
+        assert [client.query(type="ReplicaTaskSession", pageSize=1).status for _page in range(2)] == [200, 200]
+        assert client.logout().status == 204  # a session that served K requests still logs out
+    client.logon()
+    client.query(type="ReplicaTaskSession", pageSize=1)
+    client.query(type="ReplicaTaskSession", pageSize=1)
+    assert client.query(type="ReplicaTaskSession", pageSize=1).status == 401
+    client.token = None
+    stats = emu.stats()
+    assert stats["logons"] - before["logons"] == 4
+    assert stats["logouts"] - before["logouts"] == 3 and stats["expired"] - before["expired"] == 1
+    assert stats["query_requests"] - before["query_requests"] == 9
+
+
+def test_refuse_new_sessions_answers_the_first_request_of_every_session_with_401(client, emu):
+    emu.configure(refuse_new_sessions=True)
+    before = emu.stats()
+    for _session in range(2):
+        client.logon()
+        reply = client.query(type="ReplicaTaskSession")
+        assert reply.status == 401 and "expired" in reply.json()["Message"]
+        # The session is gone: its logout is refused as well, and nothing stays live.
+        assert client.logout().status == 401
+    stats = emu.stats()
+    assert stats["logons"] - before["logons"] == 2 and stats["logouts"] == before["logouts"]
+    assert stats["expired"] - before["expired"] == 2 and stats["active_sessions"] == before["active_sessions"]
+    assert stats["query_requests"] - before["query_requests"] == 2
+
+
 def test_config_rejects_unknown_names_and_bad_values(emu):
     for bad in ({"fail_rte": 1}, {"fail_rate": 2}, {"link_style": "v12"}, {"fail_statuses": [200]},
                 {"max_page_size": 0}, {"json_nulls": "maybe"}):

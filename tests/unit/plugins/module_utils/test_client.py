@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import socket
 import ssl
+import threading
 
 import pytest
 import requests
@@ -235,6 +236,42 @@ def test_every_session_that_served_requests_may_expire_and_be_replaced(em, rec):
         assert client.counts['relogon'] == 4 <= client.counts['get']
     assert em.counts['logon'] == 5
     assert em.deleted == ['00000005-5a95-4156-8867-91f069b7c2cc']
+
+
+def test_a_401_waits_for_pages_in_flight_with_the_same_session_before_judging_it(em, rec):
+    # Page 1 is served but its answer is still on the way when page 2 of the same session gets a
+    # 401: the session did serve a request, so that 401 leads to a re-logon, not to the end.
+    page1_answered, release_page1 = threading.Event(), threading.Event()
+    outcomes = {}
+    with rec.client(settings_for(em)) as client:
+        send = client._send
+
+        def held_send(method, url, what, *args, **kwargs):
+            response = send(method, url, what, *args, **kwargs)
+            if what == 'query page 1':
+                page1_answered.set()
+                release_page1.wait(10)
+            elif what == 'query page 2' and response.status == 401:
+                threading.Timer(0.3, release_page1.set).start()
+            return response
+
+        client._send = held_send
+
+        def fetch(page):
+            try:
+                outcomes[page] = client.get('/query', QUERY, 'query page %d' % page).status
+            except VeeamEmAuthError as exc:
+                outcomes[page] = str(exc)
+
+        first = threading.Thread(target=fetch, args=(1,))
+        first.start()
+        assert page1_answered.wait(10)
+        em.fail_next('/api/query', 401, body=em_bodies.error_json('Session expired', 401))
+        fetch(2)
+        first.join(10)
+        assert client.counts['relogon'] == 1
+    assert outcomes == {1: 200, 2: 200}
+    assert em.counts['logon'] == 2
 
 
 # -------------------------------------------------------------------------------- retries
