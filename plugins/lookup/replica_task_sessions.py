@@ -80,7 +80,7 @@ _list:
   elements: raw
 """
 
-from ansible.errors import AnsibleLookupError, AnsibleOptionsError
+from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.lookup import LookupBase
@@ -140,9 +140,11 @@ class LookupModule(LookupBase):
         config_error = None
         try:
             self.set_options(var_options=variables, direct=kwargs)
-        except AnsibleOptionsError as exc:
+        except AnsibleError as exc:
             # The config system refuses a bad or missing value in its own words; the argument
             # spec below says the same as the module would, from the directly given values.
+            # (ansible-core 2.18+ raises AnsibleOptionsError subclasses here, 2.17 a plain
+            # AnsibleError, so the common base class is caught.)
             config_error, params = exc, {k: v for k, v in kwargs.items() if k not in _LOOKUP_ONLY_OPTIONS}
         else:
             # Unset options must be absent, not None: the argspec rules count present keys.
