@@ -150,7 +150,7 @@ class LookupModule(LookupBase):
             # Unset options must be absent, not None: the argspec rules count present keys.
             params = {}
             for name in spec:
-                value = self._option_value(name)
+                value = self._option_value(name, spec[name], variables, kwargs)
                 if value is not None:
                     params[name] = value
         for name in _SECRET_OPTIONS:
@@ -162,15 +162,25 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(redactor.redact(str(config_error)))
         return validation.validated_parameters
 
-    def _option_value(self, name: str):
-        value, origin = self.get_option_and_origin(name)
-        if isinstance(value, str) and str(origin).startswith("var:") and self._templar is not None:
+    def _option_value(self, name: str, option: dict, variables, direct: dict):
+        value = self.get_option(name)
+        if isinstance(value, str) and self._templar is not None \
+                and not any(key in direct for key in (name, *option.get("aliases", ()))) \
+                and self._from_variable(name, value, variables):
             # Lookups receive the variables untemplated: veeam_em_session_id set to
             # "{{ em_logon.session_id }}" (or a password from a vaulted variable) arrives as that
             # text. Only variable values are templated; a keyword value already was, and
             # templating it again could run a template hidden in a password.
             value = self._templar.template(value)
         return value
+
+    def _from_variable(self, name: str, value: str, variables) -> bool:
+        # Whether the value came from one of the option's `vars`. Worked out from the option's
+        # definition rather than get_option_and_origin(): on ansible-core 2.17 that method reads
+        # the configuration again without the keyword values given to set_options().
+        variables = variables or {}
+        return any(entry.get("name") in variables and variables[entry["name"]] == value
+                   for entry in self.option_definitions.get(name, {}).get("vars") or ())
 
     def _handle_empty(self, sent_filter) -> None:
         on_empty = self.get_option("on_empty")
