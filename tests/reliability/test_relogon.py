@@ -75,10 +75,13 @@ def test_sessions_expiring_every_3_requests_over_30_pages_give_the_complete_resu
     assert_relogons_bounded_and_no_live_session(emulator.stats(), concurrency)
 
 
-def test_sessions_refused_at_once_fail_the_task_cleanly_after_one_logon(ansible, emulators):
+def test_sessions_refused_at_once_fail_module_and_lookup_cleanly_after_one_logon_each(ansible, emulators):
     emulator = emulators.start(sessions=SESSIONS, seed=32, refuse_new_sessions=True)
     args = em_args(emulator, concurrency=4)
-    run = ansible.playbook([local_play([module_task("query", args)])])
+    terms = ", ".join("%s=%r" % item for item in sorted(args.items()))
+    lookup = {"name": "lookup", "ansible.builtin.debug": {"msg": "{{ query('%s', %s) }}" % (LOOKUP, terms)},
+              "ignore_errors": True}
+    run = ansible.playbook([local_play([module_task("query", args), lookup])])
     record = run.record("query")
     stats = emulator.stats()
 
@@ -91,6 +94,14 @@ def test_sessions_refused_at_once_fail_the_task_cleanly_after_one_logon(ansible,
     secrets = {"password": spellings(emulator.password),
                "basic": basic_credentials(emulator.username, emulator.password)}
     assert find_leaks({"stdout": run.stdout, "stderr": run.stderr}, secrets) == []
-    # One logon, one refused request, no retry of the logon; the refused session is gone.
-    assert stats["logons"] == 1 and stats["query_requests"] == 1, stats
-    assert stats["active_sessions"] == 0 and stats["expired"] == 1, stats
+    # The lookup fails the same way.
+    assert run.status("lookup") == "failed", run.explain()
+    lookup_result = run.result("lookup")
+    assert "the logon session was refused before it served any request" in lookup_result["msg"]
+    # Ansible shows its own traceback of a lookup error (tracebacks are on in this suite): the
+    # innermost one must be the lookup's deliberate error, not a crash while handling another.
+    exception = str(lookup_result.get("exception", ""))
+    assert "raise AnsibleLookupError" in exception and "During handling" not in exception, exception[-800:]
+    # One logon and one refused request each, no second logon; the refused sessions are gone.
+    assert stats["logons"] == 2 and stats["query_requests"] == 2, stats
+    assert stats["active_sessions"] == 0 and stats["expired"] == 2, stats
