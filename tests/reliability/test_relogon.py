@@ -48,8 +48,8 @@ def assert_relogons_bounded_and_no_live_session(stats: dict, concurrency: int) -
 
 
 @pytest.mark.parametrize("concurrency", [1, 4])
-def test_sessions_expiring_every_3_requests_over_30_pages_give_the_complete_result(ansible, emulators,
-                                                                                    concurrency):
+def test_sessions_expiring_every_3_requests_over_30_pages_give_the_complete_result(
+        ansible, emulators, concurrency):
     emulator = emulators.start(sessions=SESSIONS, seed=31, expire_token_after=EXPIRE_AFTER)
     expected = dump_views(emulator.dump())
     assert len(expected) == SESSIONS
