@@ -198,17 +198,6 @@ def test_an_expired_logon_session_is_replaced_once(emu, dump):
     assert stats['expired'] == 1
 
 
-def test_sessions_expiring_every_few_requests_are_replaced_and_the_result_is_complete(emu, dump):
-    emu.configure(expire_token_after=2)
-    result, _warnings = run(emu, concurrency=1)
-    assert [s['uid'] for s in result.sessions] == [s['UID'] for s in expected_sessions(dump['sessions'], result.time_bound)]
-    stats = emu.stats()
-    # Each session serves two queries and expires on its third request: one re-logon per two pages.
-    assert stats['logons'] == math.ceil(result.pages_fetched / 2) <= stats['query_requests']
-    # The last session is logged out, unless it expired on that very request: nothing is left.
-    assert stats['active_sessions'] == 0 and stats['logons'] == stats['logouts'] + stats['expired']
-
-
 @pytest.mark.parametrize('variant', [{'json_bom': True, 'json_nulls': True}, {'xml_attr_order': 'capture'}])
 def test_wire_variants(emu, dump, variant):
     wire_format = 'xml' if 'xml_attr_order' in variant else 'json'
