@@ -21,7 +21,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "replica_compliance"))
 
 from check_run import FAILURES, check, check_fact  # noqa: E402  pylint: disable=wrong-import-position
-from expected_verdicts import seconds, ticks, verdicts  # noqa: E402  pylint: disable=wrong-import-position
+from expected_verdicts import excluded, seconds, ticks, verdicts  # noqa: E402  pylint: disable=wrong-import-position
 
 
 def verdicts_only(result):
@@ -41,6 +41,9 @@ def main():
     parser.add_argument("--page-size", type=int, default=500)
     parser.add_argument("--early-stop", choices=("yes", "no"), required=True)
     parser.add_argument("--same-as", help="another result.json that must hold the same verdicts")
+    parser.add_argument("--rpo-by-job", default="{}", help="as given to the module, JSON")
+    parser.add_argument("--rpo-by-vm", default="{}", help="as given to the module, JSON")
+    parser.add_argument("--exclude-vms", default="[]", help="as given to the module, JSON")
     args = parser.parse_args()
 
     with open(args.dump, encoding="utf-8") as handle:
@@ -53,8 +56,14 @@ def main():
             vms = json.load(handle)["vms"]
 
     check(result.get("changed") is False and not result.get("failed"), "changed false, not failed: %r" % result.get("msg"))
-    expected = verdicts(dump, args.now, args.rpo, args.lookback, vms=vms, at_risk_ratio=args.at_risk_ratio)
-    check_fact(result, expected, args)
+    overrides = {"rpo_by_job": json.loads(args.rpo_by_job), "rpo_by_vm": json.loads(args.rpo_by_vm),
+                 "exclude_vms": json.loads(args.exclude_vms)}
+    expected = verdicts(dump, args.now, args.rpo, args.lookback, vms=vms, at_risk_ratio=args.at_risk_ratio, **overrides)
+    left_out = excluded(dump, args.now, args.lookback, vms, overrides["exclude_vms"])
+    if any(overrides.values()):
+        sources = {e["rpo_source"] for e in expected.values()}
+        check(sources == {"vm", "job", "default"} and left_out, "the overrides give only %r, exclusions %r" % (sources, left_out))
+    check_fact(result, expected, left_out, args)
 
     request, stats = result["request"], result["emulator_stats"]
     check(stats["logons"] == 1 and stats["logouts"] == 1, "logons/logouts %r/%r != 1/1" % (stats["logons"], stats["logouts"]))

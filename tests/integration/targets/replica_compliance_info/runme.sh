@@ -21,15 +21,22 @@ OUT="$(mktemp -d "${TMPDIR:-/tmp}/replica-compliance-info.XXXXXX")"
 mkdir -p "$OUT/run1" "$OUT/run2" "$OUT/run3"
 "$PY" ../replica_compliance/expected_verdicts.py --dump "$EMU_DUMP" --extra-vm ghost-vm --write-vars "$OUT/vms.json"
 common=(--dump "$EMU_DUMP" --now "$NOW" --rpo 12h --lookback 7d --at-risk-ratio 0.5)
+# Own RPOs by VM pattern and by job, and exclusions (runs 1 and 2).
+BY_VM='{"srv-00[0-4]*": "2d", "web*": "6h"}'
+BY_JOB='{"Replicate SQL": "3d"}'
+EXCLUDE='["srv-01*", "dc01"]'
+overrides=(-e "{\"rpo_by_vm\": $BY_VM, \"rpo_by_job\": $BY_JOB, \"exclude_vms\": $EXCLUDE}")
+checked=(--rpo-by-vm "$BY_VM" --rpo-by-job "$BY_JOB" --exclude-vms "$EXCLUDE")
 
-ansible-playbook module_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms.json" -e out_dir="$OUT/run1" \
+ansible-playbook module_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms.json" -e out_dir="$OUT/run1" "${overrides[@]}" \
   -e rpo=12h -e lookback=7d -e now_at="$NOW" -e at_risk_ratio=0.5 "$@"
-"$PY" check_module.py "${common[@]}" --result "$OUT/run1/result.json" --vms-file "$OUT/vms.json" --early-stop yes
+"$PY" check_module.py "${common[@]}" "${checked[@]}" --result "$OUT/run1/result.json" --vms-file "$OUT/vms.json" \
+  --early-stop yes
 
-ansible-playbook module_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms.json" -e out_dir="$OUT/run2" \
+ansible-playbook module_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms.json" -e out_dir="$OUT/run2" "${overrides[@]}" \
   -e rpo=12h -e lookback=7d -e now_at="$NOW" -e at_risk_ratio=0.5 -e history=true -e page_size=1000 "$@"
-"$PY" check_module.py "${common[@]}" --result "$OUT/run2/result.json" --vms-file "$OUT/vms.json" --early-stop no \
-  --page-size 1000 --same-as "$OUT/run1/result.json"
+"$PY" check_module.py "${common[@]}" "${checked[@]}" --result "$OUT/run2/result.json" --vms-file "$OUT/vms.json" \
+  --early-stop no --page-size 1000 --same-as "$OUT/run1/result.json"
 
 ansible-playbook module_run.yml --check -e @"$EMU_VARS_FILE" -e out_dir="$OUT/run3" \
   -e rpo=12h -e lookback=7d -e now_at="$NOW" -e at_risk_ratio=0.5 "$@"
