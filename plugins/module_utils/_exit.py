@@ -69,10 +69,10 @@ def exit_json(module, **result):
 
     def remove_values(value, no_log_strings):
         secrets = tuple(no_log_strings)
-        if type(value) is not dict or not all(type(s) is str and s for s in secrets):
+        if not isinstance(value, dict) or not all(isinstance(s, str) and s for s in secrets):
             return original(value, no_log_strings)
         large = {key for key, item in value.items()
-                 if type(item) is list and len(item) >= LARGE and _holds_no_secret(item, secrets)}
+                 if isinstance(item, list) and len(item) >= LARGE and _holds_no_secret(item, secrets)}
         if not large:
             return original(value, no_log_strings)
         scrubbed = original({key: item for key, item in value.items() if key not in large}, no_log_strings)

@@ -176,7 +176,7 @@ class SessionNormalizer:
     def __call__(self, entity: dict) -> dict:
         # Hot path: one dict lookup per member in the entity's own spelling; ``_any_case``
         # (a scan of the members) only for a member missing in that spelling. The common
-        # value types are checked inline (``type(x) is str``) before calling the validators.
+        # value types are checked inline (``isinstance(x, str)``) before calling the validators.
         if 'UID' in entity:
             n = self._pascal
         elif 'uid' in entity:
@@ -192,9 +192,9 @@ class SessionNormalizer:
         name = get(n.name, _MISSING)
         if name is _MISSING:
             name = _any_case(entity, 'name')
-        if not uid or type(uid) is not str and not isinstance(uid, str):
+        if not uid or not isinstance(uid, str):
             raise VeeamEmResponseError('an entity has no UID (Name=%r)' % (name,))
-        if name is not None and type(name) is not str:
+        if name is not None and not isinstance(name, str):
             name = _text(name)
         vm_name = get(n.vm_name, _MISSING)
         if vm_name is _MISSING:
@@ -203,7 +203,7 @@ class SessionNormalizer:
             if name:
                 # Name is '<VmDisplayName>@<UTC time>' (docs/em_behaviour.md, "Task-session entities").
                 vm_name = name.rpartition('@')[0] or name
-        elif type(vm_name) is not str:
+        elif not isinstance(vm_name, str):
             vm_name = _text(vm_name)
             if vm_name is None and name:
                 vm_name = name.rpartition('@')[0] or name
@@ -212,8 +212,8 @@ class SessionNormalizer:
         if links is _MISSING:
             links = _any_case(entity, 'links')
         job_session_name = backup_server_name = backup_server_uid = job_session_href = None
-        for link in links if type(links) is list else _links(links):
-            if type(link) is not dict and not isinstance(link, dict):
+        for link in links if isinstance(links, list) else _links(links):
+            if not isinstance(link, dict):
                 continue
             if 'Type' in link:
                 ln = self._pascal
@@ -237,7 +237,7 @@ class SessionNormalizer:
         job_session_uid = get(n.job_session_uid, _MISSING)
         if job_session_uid is _MISSING:
             job_session_uid = _any_case(entity, 'jobsessionuid')
-        if job_session_uid is not None and type(job_session_uid) is not str:
+        if job_session_uid is not None and not isinstance(job_session_uid, str):
             job_session_uid = _text(job_session_uid)
         if not job_session_uid and job_session_href:
             job_session_uid = self.parent_urn_prefix + _guid_from_href(job_session_href)
@@ -255,14 +255,14 @@ class SessionNormalizer:
         state = get(n.state, _MISSING)
         if state is _MISSING:
             state = _any_case(entity, 'state')
-        if state is not None and type(state) is not str:
+        if state is not None and not isinstance(state, str):
             state = _text(state)
         result = end_time = duration = None
         if state not in UNFINISHED_STATES:
             result = get(n.result, _MISSING)
             if result is _MISSING:
                 result = _any_case(entity, 'result')
-            if result is not None and type(result) is not str:
+            if result is not None and not isinstance(result, str):
                 result = _text(result)
             if result == NO_RESULT:
                 result = None
@@ -281,17 +281,17 @@ class SessionNormalizer:
         reason = get(n.reason, _MISSING)
         if reason is _MISSING:
             reason = _any_case(entity, 'reason')
-        if reason is not None and type(reason) is not str:
+        if reason is not None and not isinstance(reason, str):
             reason = _text(reason)
         total_size = get(n.total_size, _MISSING)
         if total_size is _MISSING:
             total_size = _any_case(entity, 'totalsize')
-        if type(total_size) is not int:
+        if total_size.__class__ is not int:  # not bool, which is an int
             total_size = _total_size(total_size, uid)
         href = get(n.href, _MISSING)
         if href is _MISSING:
             href = _any_case(entity, 'href')
-        if href is not None and type(href) is not str:
+        if href is not None and not isinstance(href, str):
             href = _href(href)
         if job_session_name is None:
             job_name = None

@@ -214,7 +214,7 @@ def main(argv=None) -> int:
         for key, _label, engine, variant in CONTENDERS[2:]:
             if engines[engine](pages[variant]) != reference:
                 raise SystemExit("normalize_bench: %s pages do not normalize to the PascalCase sessions" % key)
-        times: dict[str, list[float]] = {key: [] for key, *_ in CONTENDERS}
+        times: dict[str, list[float]] = {row[0]: [] for row in CONTENDERS}
         order = list(CONTENDERS)
         for rep in range(-1, args.reps):  # one warm-up round
             shift = rep % len(order)

@@ -117,10 +117,32 @@ def compile_filter(tree, qtype: qt.QueryType, running_result: str, string_compar
     kind = tree[0]
     if kind == "cmp":
         return _compile_comparison(qtype, tree, running_result, string_compare)
+    if kind == "or":
+        names = _equal_names(tree[1], qtype)
+        if names is not None:
+            # name==a,name==b,... (a targeted query lists hundreds of VMs): one set lookup per
+            # record instead of one comparison per name; a missing value matches none, as above.
+            get = _getter(qtype.field(tree[1][0][1]), running_result, string_compare)
+            casefold = string_compare == STRING_CI
+            values = frozenset(child[3].casefold() if casefold else child[3] for child in tree[1])
+            return lambda record: get(record) in values
     parts = [compile_filter(child, qtype, running_result, string_compare) for child in tree[1]]
     if kind == "and":
         return lambda record: all(p(record) for p in parts)
     return lambda record: any(p(record) for p in parts)
+
+
+def _equal_names(children, qtype: qt.QueryType):
+    """The field name when every child is ``<that string field>==<value>``, else None."""
+    first = children[0] if children else None
+    if not first or first[0] != "cmp":
+        return None
+    field = qtype.field(first[1])
+    if field is None or field.kind != qt.STRING:
+        return None
+    if all(child[0] == "cmp" and child[1] == first[1] and child[2] == "==" for child in children):
+        return first[1]
+    return None
 
 
 def sort_key(field: qt.Field, running_result: str, string_compare: str):

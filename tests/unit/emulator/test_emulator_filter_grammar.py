@@ -83,6 +83,14 @@ def test_case_sensitive_string_compare_separates_case_only_names():
     assert matches("VmDisplayName==WEB01", compare=fc.STRING_CS) == "b"
 
 
+@pytest.mark.parametrize("compare, expected", [(fc.STRING_CI, "abcg"), (fc.STRING_CS, "acg")])
+def test_a_list_of_names_ored_matches_each_name(compare, expected):
+    # The shape of a targeted query (compiled to one set lookup): names in any case, quotes, unicode.
+    text = 'VmDisplayName==web01,VmDisplayName=="vm ""quoted"" name",VmDisplayName=="Zürich-DB",VmDisplayName==nosuch'
+    assert matches(text, compare=compare) == expected
+    assert matches("(" + text + ");State==Completed", compare=compare) == expected.replace("g", "")
+
+
 @pytest.mark.parametrize("precedence, expected", [
     # "Result==Failed,Result==Warning;TotalSize>20":
     (fg.AND_FIRST, "ce"),  # Failed OR (Warning AND size>20): c, e (b has size 20)
