@@ -22,6 +22,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.abc
 import importlib.util
 import json
@@ -220,9 +221,16 @@ def main(argv=None) -> int:
             shift = rep % len(order)
             for key, _label, engine, variant in order[shift:] + order[:shift]:
                 run, bodies = engines[engine], pages[variant]
-                started = time.perf_counter()
-                run(bodies)
-                elapsed = time.perf_counter() - started
+                # As timeit does: no cyclic garbage collection inside the timed part, so no
+                # contender pays for another's garbage.
+                gc.collect()
+                gc.disable()
+                try:
+                    started = time.perf_counter()
+                    run(bodies)
+                    elapsed = time.perf_counter() - started
+                finally:
+                    gc.enable()
                 if rep >= 0:
                     times[key].append(elapsed)
     medians = {key: statistics.median(values) for key, values in times.items()}

@@ -319,7 +319,7 @@ def run_scenario(ws: Workspace, scenario: Scenario, reps: int, warmup: int, prof
 def run_normalization(ws: Workspace, quick: bool) -> dict:
     """normalize_bench.py in its own process: the parse + normalize hot path, three casings and the old engine."""
     report_path = os.path.join(ws.tmp, "normalize.json")
-    sizing = ["--sessions", "1234", "--reps", "1"] if quick else ["--sessions", "20000", "--reps", "9"]
+    sizing = ["--sessions", "1234", "--reps", "1"] if quick else ["--sessions", "20000", "--reps", "15"]
     log("\n== normalization hot path (%s sessions)" % sizing[1])
     subprocess.run([sys.executable, os.path.join(HERE, "normalize_bench.py"), "--collections-root", ws.collections,
                     "--report", report_path] + sizing, env=ws.env, cwd=ws.tmp, check=True)
