@@ -63,6 +63,19 @@ def _flag_value(flags: list[str], name: str, default: str) -> str:
     return value
 
 
+# The EM version profile for every emulator started here without an explicit --em-version
+# (12, 13 or mixed; see README "EM version profiles"): lets a whole test run go against EM 12.
+EM_VERSION_ENV = "EMU_EM_VERSION"
+
+
+def em_version_flags(flags: list[str]) -> list[str]:
+    """``--em-version $EMU_EM_VERSION`` unless ``flags`` name a version or the variable is unset."""
+    version = os.environ.get(EM_VERSION_ENV, "").strip()
+    if not version or any(f == "--em-version" or f.startswith("--em-version=") for f in flags):
+        return []
+    return ["--em-version", version]
+
+
 class EmulatorError(RuntimeError):
     """The emulator did not start, or a control request failed."""
 
@@ -74,6 +87,7 @@ class Emulator:
                  startup_timeout: float = 60.0, python: str | None = None, state_dir: str | None = None,
                  daemon: bool = False, **flag_kwargs):
         self.flags = list(extra_flags) + flags_from_kwargs(flag_kwargs)
+        self.flags += em_version_flags(self.flags)
         if sessions is not None:
             self.flags += ["--sessions", str(sessions)]
         if seed is not None:

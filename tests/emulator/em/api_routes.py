@@ -28,17 +28,18 @@ class ResetConnection(Exception):
 def _fragment(record: dict, qtype: qt.QueryType, entity: bool, req, settings) -> str:
     """A record's rendered JSON/XML, cached per output variant (the hot path of big pages)."""
     want_json = req.want_json
-    variant = settings.json_nulls if want_json else settings.xml_attr_order
-    key = (want_json, entity, req.base, variant, settings.running_result)
+    variant = (settings.json_nulls, settings.json_casing) if want_json else settings.xml_attr_order
+    key = (want_json, entity, req.base, variant, settings.running_result, settings.running_end,
+           settings.time_fraction_digits, settings.name_fraction)
     cache = record["_cache"]
     text = cache.get(key)
     if text is None:
         if want_json:
-            text = (json_render.entity(qtype, record, req.base, settings.json_nulls, settings.running_result)
-                    if entity else json_render.reference(qtype, record, req.base, settings.json_nulls))
+            text = (json_render.entity(qtype, record, req.base, settings)
+                    if entity else json_render.reference(qtype, record, req.base, settings))
         else:
-            text = (xml_render.entity(qtype, record, req.base, settings.xml_attr_order, settings.running_result)
-                    if entity else xml_render.reference(qtype, record, req.base, settings.xml_attr_order))
+            text = (xml_render.entity(qtype, record, req.base, settings)
+                    if entity else xml_render.reference(qtype, record, req.base, settings))
         cache[key] = text
     return text
 
@@ -63,7 +64,7 @@ def _logon_body(session, req, settings, standalone: bool = True) -> str:
     links = logon_links(req.base, session.session_id)
     if req.want_json:
         return json_render.dumps(json_render.logon_session_object(
-            session.session_id, session.user, req.base, links, settings.json_nulls))
+            session.session_id, session.user, req.base, links, settings))
     return xml_render.logon_session(session.session_id, session.user, req.base, settings.xml_attr_order, links,
                                     ns=standalone)
 
@@ -73,7 +74,7 @@ def enterprise_manager(state, req, settings, session) -> Response:
     links = [("Down", "LogonSessionList", req.base + "/api/logonSessions", None),
              ("Create", "LogonSession", req.base + "/api/sessionMngr/?v=latest", None)]
     if req.want_json:
-        return Response(200, json_render.enterprise_manager(req.base, SUPPORTED_VERSIONS, links, settings.json_nulls), True)
+        return Response(200, json_render.enterprise_manager(req.base, SUPPORTED_VERSIONS, links, settings), True)
     return Response(200, xml_render.enterprise_manager(req.base, SUPPORTED_VERSIONS, settings.xml_attr_order, links))
 
 
@@ -114,8 +115,9 @@ def logon_sessions(state, req, settings, session) -> Response:
     del state
     if req.want_json:
         item = json_render.logon_session_object(session.session_id, session.user, req.base,
-                                                logon_links(req.base, session.session_id), settings.json_nulls)
-        return Response(200, json_render.dumps({"LogonSessions": [item]}), True)
+                                                logon_links(req.base, session.session_id), settings)
+        body = {json_render.member("LogonSessions", settings.json_casing, "LogonSessions"): [item]}
+        return Response(200, json_render.dumps(body), True)
     return Response(200, xml_render.collection("LogonSessions", [_logon_body(session, req, settings, False)]))
 
 
@@ -158,8 +160,7 @@ def query(state, req, settings, session) -> Response:
         raise ApiError(exc.status, exc.message) from None
     fragments = [_fragment(r, page.qtype, page.entities, req, settings) for r in page.records]
     if req.want_json:
-        body = json_render.query_result(page.qtype, page.entities, fragments, page.paging, page.links,
-                                        settings.json_nulls, settings.empty_entities)
+        body = json_render.query_result(page.qtype, page.entities, fragments, page.paging, page.links, settings)
     else:
         body = xml_render.query_result(page.qtype, page.entities, fragments, page.paging, page.links,
                                        settings.xml_attr_order, settings.empty_entities)
@@ -178,7 +179,7 @@ def query_service(state, req, settings, session) -> Response:
             links.append(("Down", qtype.name + suffix, "%s/api/query?type=%s&format=%s&sortAsc=name&pageSize=15&page=1"
                           % (req.base, qtype.name, fmt), None))
     if req.want_json:
-        return Response(200, json_render.query_service(req.base, links, settings.json_nulls), True)
+        return Response(200, json_render.query_service(req.base, links, settings), True)
     return Response(200, xml_render.query_service(req.base, settings.xml_attr_order, links))
 
 
@@ -191,7 +192,7 @@ def _list_response(qtype, records, req, settings) -> Response:
     entity = _wants_entity(req)
     fragments = [_fragment(r, qtype, entity, req, settings) for r in records]
     if req.want_json:
-        return Response(200, json_render.collection(qtype.list_element if entity else "Refs", fragments), True)
+        return Response(200, json_render.collection(qtype.list_element if entity else "Refs", fragments, settings), True)
     return Response(200, xml_render.collection(qtype.list_element if entity else "EntityReferences",
                                                fragments))
 
@@ -209,13 +210,13 @@ def one(state, req, settings, session, qtype: qt.QueryType, guid: str) -> Respon
     if record is None:
         raise ApiError(404, "%s with id %s was not found." % (qtype.name, guid))
     if req.want_json:
-        body = (json_render.entity(qtype, record, req.base, settings.json_nulls, settings.running_result)
-                if _wants_entity(req) else json_render.reference(qtype, record, req.base, settings.json_nulls))
+        body = (json_render.entity(qtype, record, req.base, settings)
+                if _wants_entity(req) else json_render.reference(qtype, record, req.base, settings))
         return Response(200, body, True)
     if _wants_entity(req):
-        body = xml_render.entity(qtype, record, req.base, settings.xml_attr_order, settings.running_result, ns=True)
+        body = xml_render.entity(qtype, record, req.base, settings, ns=True)
     else:
-        body = xml_render.reference(qtype, record, req.base, settings.xml_attr_order, element="EntityRef", ns=True)
+        body = xml_render.reference(qtype, record, req.base, settings, element="EntityRef", ns=True)
     return Response(200, xml_render.DECLARATION + body)
 
 

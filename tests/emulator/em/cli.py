@@ -24,15 +24,19 @@ from .timefmt import format_dotnet, parse_anchor
 
 # Flags that map 1:1 onto run-time settings (also changeable via POST /emulator/config).
 _SETTING_HELP = {
-    "default_page_size": "page size when a query has no pageSize (em-api §10.1)",
+    "default_page_size": "page size when a query has no pageSize (100 on EM 12 and 13)",
     "max_page_size": "larger pageSize values are clamped to this",
     "link_style": "paging link hrefs: v13 (unencoded filter) or legacy (percent-encoded)",
-    "filter_precedence": "';' vs ',' without parentheses (em-api §10.4)",
-    "string_compare": "string comparisons: ci (case-insensitive) or cs (em-api §10.5)",
-    "running_result": "Result shown while a session runs: Success, None or omit (em-api §10.11)",
+    "filter_precedence": "';' vs ',' without parentheses (not documented)",
+    "string_compare": "string comparisons: ci (case-insensitive) or cs (not documented)",
+    "running_result": "Result shown while a session runs: Success, None or omit",
+    "running_end": "EndTimeUTC while a session runs: omit, null, empty or sentinel (1900-01-01T00:00:00Z)",
     "idle_timeout": "seconds of inactivity after which a logon session expires",
+    "json_casing": "JSON member names: pascal (EM 12), camel (EM 13) or mixed",
+    "time_fraction_digits": "fraction digits kept in times (0-7; EM 12: 3, EM 13: 6)",
+    "name_fraction": "session names keep the time's fraction (EM 13) instead of whole seconds (EM 12)",
     "json_bom": "prefix JSON bodies with a UTF-8 BOM (v10/v11)",
-    "json_nulls": "v10-style JSON: null members instead of omitted ones",
+    "json_nulls": "null members instead of omitted ones (EM 10, 12, 13)",
     "empty_entities": "inner list of an empty result: list, null or missing",
     "xml_attr_order": "XML attribute order: docs or capture",
     "fail_rate": "fraction of /api/query requests answered with a --fail-statuses status",
@@ -73,12 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="stop (as on SIGTERM) when the process that started the emulator goes away")
     parser.add_argument("--exit-with-pid", type=int, default=None,
                         help="stop (as on SIGTERM) when the process with this id goes away")
+    parser.add_argument("--em-version", default=None, choices=settings_mod.CHOICES["em_version"],
+                        help="apply the settings in which this EM version differs (default %s; the "
+                             "other setting flags override single values)" % settings_mod.Settings().em_version)
     defaults = settings_mod.Settings()
     for name, text in _SETTING_HELP.items():
         default = getattr(defaults, name)
         flag = "--" + name.replace("_", "-")
         if isinstance(default, bool):
-            parser.add_argument(flag, action="store_true", default=None, help=text)
+            # "--json-nulls" alone turns it on; "--json-nulls false" off.
+            parser.add_argument(flag, nargs="?", const="true", default=None,
+                                help="%s (default %s)" % (text, str(default).lower()))
         else:
             shown = ",".join(map(str, default)) if isinstance(default, tuple) else default
             parser.add_argument(flag, default=None, help="%s (default %s)" % (text, shown))
@@ -87,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings_from(args) -> settings_mod.Settings:
     changes = {name: getattr(args, name) for name in _SETTING_HELP if getattr(args, name) is not None}
+    if args.em_version is not None:
+        changes["em_version"] = args.em_version
     return settings_mod.updated(settings_mod.Settings(), changes)
 
 
@@ -155,7 +166,7 @@ def main(argv=None) -> int:
     dataset = DataSet(args.seed, now, args.sessions, args.days, args.long_runners)
     if args.no_serve:
         # No socket yet: hrefs in this dump use EM's default address.
-        data = dump.build(dataset, "https://127.0.0.1:9398", settings.running_result, now)
+        data = dump.build(dataset, "https://127.0.0.1:9398", settings, now)
         _write_atomically(args.dump_json, json.dumps(data, ensure_ascii=False))
         return 0
     workdir = tempfile.mkdtemp(prefix="em-emulator-")
@@ -185,7 +196,7 @@ def _serve(args, dataset, settings, workdir) -> int:
     try:
         base = "%s://127.0.0.1:%d" % ("https" if args.tls else "http", server.server_address[1])
         if args.dump_json:
-            data = dump.build(dataset, base, settings.running_result, state.now_ticks())
+            data = dump.build(dataset, base, settings, state.now_ticks())
             _write_atomically(args.dump_json, json.dumps(data, ensure_ascii=False))
         if args.ready_file:
             _write_atomically(args.ready_file, "%s\n%s\n" % (base, ca_path))

@@ -42,5 +42,5 @@ def handle(state, req) -> Response:
             return _json(400, {"error": str(exc)})
         return _json(200, state.settings.as_json())
     if req.method == "GET" and path == "/emulator/dump":
-        return _json(200, dump.build(state.dataset, req.base, state.settings.running_result, state.now_ticks()))
+        return _json(200, dump.build(state.dataset, req.base, state.settings, state.now_ticks()))
     return _json(404, {"error": "unknown control endpoint %s %s; see tests/emulator/README.md" % (req.method, req.path)})

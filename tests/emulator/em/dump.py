@@ -2,8 +2,11 @@
 
 Every field EM can filter on is present, the filter-only ones included (JobUid, JobName,
 BackupServerUid, BackupServerName), with values exactly as the emulator shows them (times in
-.NET text form, Result after --running-result), so tests compute expected answers from this file
-with their own code.
+.NET text form with the fraction digits served, names as served, Result after --running-result),
+so tests compute expected answers from this file with their own code.
+
+Its shape is the same for every --em-version: PascalCase member names as EM 12 writes them, and
+EndTimeUTC null for an unfinished session whatever --running-end makes the API show.
 """
 
 from __future__ import annotations
@@ -14,17 +17,18 @@ from .filter_compile import result_value
 from .timefmt import format_dotnet
 
 
-def _time(ticks):
-    return None if ticks is None else format_dotnet(ticks)
+def task_session(qtype: qt.QueryType, record: dict, base: str, view) -> dict:
+    """``view`` is the Settings object the API serves with."""
+    def _time(ticks):
+        return rm.time_text(ticks, view)
 
-
-def task_session(qtype: qt.QueryType, record: dict, base: str, running_result: str) -> dict:
+    running_result = view.running_result
     out = {
         "UID": record["UID"],
-        "Name": record["Name"],
+        "Name": rm.name(record, view),
         "VmDisplayName": record["VmDisplayName"],
         "JobSessionUid": record["JobSessionUid"],
-        "JobSessionName": record["JobSessionName"],
+        "JobSessionName": rm.job_session_name(record, view),
         "JobUid": record["JobUid"],
         "JobName": record["JobName"],
         "BackupServerUid": record["BackupServerUid"],
@@ -43,10 +47,14 @@ def task_session(qtype: qt.QueryType, record: dict, base: str, running_result: s
     return out
 
 
-def job_session(record: dict, base: str, running_result: str) -> dict:
+def job_session(record: dict, base: str, view) -> dict:
+    def _time(ticks):
+        return rm.time_text(ticks, view)
+
+    running_result = view.running_result
     return {
         "UID": record["UID"],
-        "Name": record["Name"],
+        "Name": rm.name(record, view),
         "JobType": record["JobType"],
         "JobUid": record["JobUid"],
         "JobName": record["JobName"],
@@ -62,7 +70,7 @@ def job_session(record: dict, base: str, running_result: str) -> dict:
     }
 
 
-def build(dataset, base: str, running_result: str, now_ticks: int) -> dict:
+def build(dataset, base: str, view, now_ticks: int) -> dict:
     """The whole data set. ``now`` is the generation anchor; ``emulator_time`` the clock at dump time."""
     return {
         "now": format_dotnet(dataset.now),
@@ -71,9 +79,9 @@ def build(dataset, base: str, running_result: str, now_ticks: int) -> dict:
         "base_url": base,
         "backup_servers": [{"UID": s["uid"], "Name": s["name"]} for s in dataset.servers],
         "jobs": [{"UID": j["uid"], "Name": j["name"], "BackupServerName": j["server"]["name"]} for j in dataset.jobs],
-        "sessions": [task_session(qt.REPLICA_TASK_SESSION, r, base, running_result)
+        "sessions": [task_session(qt.REPLICA_TASK_SESSION, r, base, view)
                      for r in dataset.snapshot("ReplicaTaskSession")],
-        "job_sessions": [job_session(r, base, running_result) for r in dataset.snapshot("ReplicaJobSession")],
-        "backup_task_sessions": [task_session(qt.BACKUP_TASK_SESSION, r, base, running_result)
+        "job_sessions": [job_session(r, base, view) for r in dataset.snapshot("ReplicaJobSession")],
+        "backup_task_sessions": [task_session(qt.BACKUP_TASK_SESSION, r, base, view)
                                  for r in dataset.snapshot("BackupTaskSession")],
     }

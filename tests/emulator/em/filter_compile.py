@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 
 from . import query_types as qt
-from .timefmt import parse_filter_datetime
+from .timefmt import format_name_stamp, parse_filter_datetime
 
 _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
 
@@ -52,7 +52,14 @@ def _uid_forms(text: str) -> tuple[bool, str]:
     return lowered.startswith("urn:"), lowered
 
 
-def _getter(field: qt.Field, running_result: str, string_compare: str):
+def _shown_name(key: str, name_digits: int):
+    """record -> the Name EM shows: with the creation time's fraction when ``name_digits`` > 0."""
+    if not name_digits or key != "Name":
+        return lambda record: record[key]
+    return lambda record: "%s@%s" % (record["NameBase"], format_name_stamp(record["CreationTime"], name_digits))
+
+
+def _getter(field: qt.Field, running_result: str, string_compare: str, name_digits: int = 0):
     """A function record -> comparable value (None when the record has no value)."""
     key = field.key
     if field.kind == qt.ENUM:
@@ -64,21 +71,24 @@ def _getter(field: qt.Field, running_result: str, string_compare: str):
                 return None if value is None else enum[value]
             return get_result
         return lambda record: enum[record[key]]
-    if field.kind == qt.STRING and string_compare == STRING_CI:
-        # casefold: SQL Server's default collation is case-insensitive (em-api §10.5).
-        return lambda record: None if record[key] is None else record[key].casefold()
+    if field.kind == qt.STRING:
+        shown = _shown_name(key, name_digits)
+        if string_compare == STRING_CI:
+            # casefold: SQL Server's default collation is case-insensitive (not documented).
+            return lambda record: None if record[key] is None else shown(record).casefold()
+        return shown
     if field.kind == qt.BOOL:
         return lambda record: int(record[key])
     return lambda record: record[key]
 
 
-def _compile_comparison(qtype: qt.QueryType, node, running_result: str, string_compare: str):
+def _compile_comparison(qtype: qt.QueryType, node, running_result: str, string_compare: str, name_digits: int):
     name, op_text, text = node[1:]
     field = qtype.field(name)
     if field is None:
         raise FilterValueError("Unknown field %r for query type %s" % (name, qtype.name))
     op = _OPS[op_text]
-    get = _getter(field, running_result, string_compare)
+    get = _getter(field, running_result, string_compare, name_digits)
     if field.kind == qt.UID:
         is_urn, wanted = _uid_forms(text)
         key = field.key
@@ -112,21 +122,24 @@ def _compile_comparison(qtype: qt.QueryType, node, running_result: str, string_c
     return compare
 
 
-def compile_filter(tree, qtype: qt.QueryType, running_result: str, string_compare: str):
-    """Predicate record -> bool for a parsed filter; raises FilterValueError."""
+def compile_filter(tree, qtype: qt.QueryType, running_result: str, string_compare: str, name_digits: int = 0):
+    """Predicate record -> bool for a parsed filter; raises FilterValueError.
+
+    ``name_digits``: fraction digits in session names (0: whole seconds, as EM 12 shows them).
+    """
     kind = tree[0]
     if kind == "cmp":
-        return _compile_comparison(qtype, tree, running_result, string_compare)
+        return _compile_comparison(qtype, tree, running_result, string_compare, name_digits)
     if kind == "or":
         names = _equal_names(tree[1], qtype)
         if names is not None:
             # name==a,name==b,... (a targeted query lists hundreds of VMs): one set lookup per
             # record instead of one comparison per name; a missing value matches none, as above.
-            get = _getter(qtype.field(tree[1][0][1]), running_result, string_compare)
+            get = _getter(qtype.field(tree[1][0][1]), running_result, string_compare, name_digits)
             casefold = string_compare == STRING_CI
             values = frozenset(child[3].casefold() if casefold else child[3] for child in tree[1])
             return lambda record: get(record) in values
-    parts = [compile_filter(child, qtype, running_result, string_compare) for child in tree[1]]
+    parts = [compile_filter(child, qtype, running_result, string_compare, name_digits) for child in tree[1]]
     if kind == "and":
         return lambda record: all(p(record) for p in parts)
     return lambda record: any(p(record) for p in parts)
@@ -145,9 +158,9 @@ def _equal_names(children, qtype: qt.QueryType):
     return None
 
 
-def sort_key(field: qt.Field, running_result: str, string_compare: str):
+def sort_key(field: qt.Field, running_result: str, string_compare: str, name_digits: int = 0):
     """Key function for sorting by a field. Missing values sort first (SQL Server's NULL order)."""
-    get = _getter(field, running_result, string_compare)
+    get = _getter(field, running_result, string_compare, name_digits)
     if field.kind == qt.UID:
         def uid_key(record):
             return (1, record[field.key].lower())

@@ -112,7 +112,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
         try:
             response = router.dispatch(state, req, settings)
         except ApiError as exc:
-            response = error_response(exc.status, exc.message, req.want_json, exc.headers)
+            response = error_response(exc.status, exc.message, req.want_json, exc.headers, settings.json_casing)
         except ResetConnection:
             self._reset()
             return

@@ -1,9 +1,13 @@
-"""JSON representations (em-api §5.4): not a naive XML mapping.
+"""JSON representations (docs/em_behaviour.md, "JSON representation"): not a naive XML mapping.
 
 * QueryResult nests twice (``Refs.Refs[]``, ``Entities.<List>.<List>[]``), plain collections once.
 * Property order: derived-type members first, then ``Name, UID, Links, Href, Type`` (entities) or
   ``Links, UID, Name, Href, Type`` (references); link objects ``Rel, Href, Name, Type``.
-* ``nulls=True`` is the v10 style: absent members are ``null`` instead of omitted.
+* ``view.json_nulls``: absent members are ``null`` instead of omitted (EM 10, 12 and 13), with
+  every other list of ``Entities`` written as null.
+* ``view.json_casing``: member names PascalCase (EM 12), camelCase (EM 13) or mixed (casing.py).
+
+``view`` is the Settings object. Objects are built PascalCase and renamed once at the end.
 """
 
 from __future__ import annotations
@@ -12,11 +16,23 @@ import json
 
 from . import query_types as qt
 from . import resource_model as rm
+from .casing import member, recase
 
-# EntitiesType members in schema order; with nulls, the ones not in use are shown as null.
-ENTITIES_MEMBERS = ("Jobs", "Backups", "Replicas", "BackupJobSessions", "ReplicaJobSessions",
-                    "ReplicaTaskSessions", "BackupTaskSessions", "RestoreSessions", "Repositories",
-                    "BackupServers")
+# The lists of EntitiesType, one per query type of the query service (the type list on
+# helpcenter.veeam.com/docs/vbr/em_rest/query_service.html, in plural). EM 12 and 13 write
+# every one that is not queried as null: about 50 siblings of the list a page carries.
+ENTITIES_MEMBERS = (
+    "AgentBackupJobs", "AgentProtectionGroups", "AgentRestorePoints", "Backups", "BackupFiles",
+    "BackupJobSessions", "BackupServers", "BackupTaskSessions", "CdpPolicies", "CdpReplicas",
+    "CdpReplicaSessions", "CdpReplicaTaskSessions", "CloudGateways", "CloudGatewayPools", "CloudTenants",
+    "CloudFailoverPlans", "CloudFailoverSessions", "CloudHardwarePlans", "CloudPublicIpAddresses",
+    "CloudReplicas", "CloudSubtenants", "CloudVmReplicaPoints", "Credentials", "DiscoveredComputers",
+    "ExternalRepositories", "FailoverPlans", "FileServers", "HierarchyRoots", "Jobs", "ManagedServers",
+    "NasJobs", "NasObjects", "ObjectsInJobs", "Passwords", "Replicas", "ReplicaJobSessions",
+    "ReplicaTaskSessions", "Repositories", "RestorePoints", "RestoreSessions", "Tasks",
+    "VAppReplicaPoints", "VAppRestorePoints", "VCloudOrganizationConfigs", "VlanConfigurations",
+    "VmReplicaPoints", "VmRestorePoints", "VsphereSelfServiceConfigs", "WanAccelerators",
+)
 
 
 def dumps(value) -> str:
@@ -25,6 +41,7 @@ def dumps(value) -> str:
 
 
 def link_objects(links, nulls: bool) -> list[dict]:
+    """PascalCase link objects; the caller recases the document they end up in."""
     out = []
     for rel, typ, href, name in links:
         item = {"Rel": rel, "Href": href}
@@ -36,36 +53,39 @@ def link_objects(links, nulls: bool) -> list[dict]:
     return out
 
 
-def entity_object(qtype: qt.QueryType, record: dict, base: str, nulls: bool, running_result: str) -> dict:
+def entity_object(qtype: qt.QueryType, record: dict, base: str, view) -> dict:
     obj = {}
-    for name, value in rm.elements(qtype, record, running_result):
-        if value is not None or nulls:
+    for name, value in rm.elements(qtype, record, view):
+        if value is rm.NULL:
+            obj[name] = None
+        elif value is not None or view.json_nulls:
             obj[name] = value
     obj.update(rm.extra_attributes(qtype, record))
-    obj["Name"] = record["Name"]
+    obj["Name"] = rm.name(record, view)
     obj["UID"] = record["UID"]
-    obj["Links"] = link_objects(rm.links(base, qtype, record, True), nulls)
+    obj["Links"] = link_objects(rm.links(base, qtype, record, True, view), view.json_nulls)
     obj["Href"] = rm.entity_href(base, qtype, record)
     obj["Type"] = qtype.name
-    return obj
+    return recase(obj, view.json_casing, record["UID"])
 
 
-def reference_object(qtype: qt.QueryType, record: dict, base: str, nulls: bool) -> dict:
-    return {
-        "Links": link_objects(rm.links(base, qtype, record, False), nulls),
+def reference_object(qtype: qt.QueryType, record: dict, base: str, view) -> dict:
+    obj = {
+        "Links": link_objects(rm.links(base, qtype, record, False, view), view.json_nulls),
         "UID": record["UID"],
-        "Name": record["Name"],
+        "Name": rm.name(record, view),
         "Href": rm.reference_href(base, qtype, record),
         "Type": qtype.reference_type,
     }
+    return recase(obj, view.json_casing, record["UID"])
 
 
-def entity(qtype, record, base, nulls, running_result) -> str:
-    return dumps(entity_object(qtype, record, base, nulls, running_result))
+def entity(qtype, record, base, view) -> str:
+    return dumps(entity_object(qtype, record, base, view))
 
 
-def reference(qtype, record, base, nulls) -> str:
-    return dumps(reference_object(qtype, record, base, nulls))
+def reference(qtype, record, base, view) -> str:
+    return dumps(reference_object(qtype, record, base, view))
 
 
 def _inner_list(name: str, fragments: list[str], empty: str) -> str:
@@ -78,54 +98,66 @@ def _inner_list(name: str, fragments: list[str], empty: str) -> str:
 
 
 def query_result(qtype: qt.QueryType, entities: bool, fragments: list[str], paging: dict, paging_links,
-                 nulls: bool, empty: str) -> str:
+                 view) -> str:
+    nulls, empty, casing = view.json_nulls, view.empty_entities, view.json_casing
+
+    def key(name, salt="QueryResult"):
+        return member(name, casing, salt)
+
     members = []
     if entities:
-        inner = _inner_list(qtype.list_element, fragments, empty)
+        list_name = key(qtype.list_element, "Entities")
+        inner = _inner_list(key(qtype.list_element, "Entities/" + qtype.list_element), fragments, empty)
         if nulls:
-            parts = ['"%s":%s' % (m, inner if m == qtype.list_element else "null") for m in ENTITIES_MEMBERS]
-            if qtype.list_element not in ENTITIES_MEMBERS:
-                parts.append('"%s":%s' % (qtype.list_element, inner))
+            names = ENTITIES_MEMBERS if qtype.list_element in ENTITIES_MEMBERS else ENTITIES_MEMBERS + (qtype.list_element,)
+            parts = ['"%s":%s' % (key(m, "Entities"), inner if m == qtype.list_element else "null") for m in names]
             body = "{%s}" % ",".join(parts)
         else:
-            body = '{"%s":%s}' % (qtype.list_element, inner)
+            body = '{"%s":%s}' % (list_name, inner)
         if nulls:
-            members.append('"Refs":null')
-        members.append('"Entities":' + body)
+            members.append('"%s":null' % key("Refs"))
+        members.append('"%s":%s' % (key("Entities"), body))
     else:
-        members.append('"Refs":' + _inner_list("Refs", fragments, empty))
+        members.append('"%s":%s' % (key("Refs"), _inner_list(key("Refs", "Refs"), fragments, empty)))
         if nulls:
-            members.append('"Entities":null')
+            members.append('"%s":null' % key("Entities"))
     if nulls:
-        members.extend(('"Resources":null', '"Links":null'))
+        members.extend(('"%s":null' % key("Resources"), '"%s":null' % key("Links")))
     paging_obj = {"Links": link_objects([(rel, None, href, None) for rel, href in paging_links], nulls)}
     paging_obj.update(PageNum=paging["PageNum"], PageSize=paging["PageSize"], PagesCount=paging["PagesCount"])
-    members.append('"PagingInfo":' + dumps(paging_obj))
+    members.append('"%s":%s' % (key("PagingInfo"), dumps(recase(paging_obj, casing, "PagingInfo"))))
     return "{%s}" % ",".join(members)
 
 
-def collection(member: str, fragments: list[str]) -> str:
+def collection(member_name: str, fragments: list[str], view) -> str:
     """A plain collection (single nesting): ``{"Refs":[...]}`` or ``{"ReplicaTaskSessions":[...]}``."""
-    return '{"%s":[%s]}' % (member, ",".join(fragments))
+    return '{"%s":[%s]}' % (member(member_name, view.json_casing, "collection"), ",".join(fragments))
 
 
-def error(status: int, message: str) -> str:
-    # Alphabetical keys with nulls kept, StatusCode a number: the 9.5 U4 capture (em-api §4.2).
-    return dumps({"FirstChanceExceptionMessage": None, "Message": message, "StackTrace": None,
-                  "Status": None, "StatusCode": status})
+def error(status: int, message: str, casing: str = "pascal") -> str:
+    # Alphabetical keys with nulls kept, StatusCode a number: the 9.5 U4 capture (docs/em_behaviour.md,
+    # "JSON representation"); member names in the server's casing.
+    return dumps(recase({"FirstChanceExceptionMessage": None, "Message": message, "StackTrace": None,
+                         "Status": None, "StatusCode": status}, casing, "Error"))
 
 
-def logon_session_object(session_id: str, user: str, base: str, links, nulls: bool) -> dict:
-    return {"UserName": user, "SessionId": session_id, "Links": link_objects(links, nulls),
-            "Href": "%s/api/logonSessions/%s" % (base, session_id), "Type": "LogonSession"}
+def logon_session_object(session_id: str, user: str, base: str, links, view) -> dict:
+    return recase({"UserName": user, "SessionId": session_id, "Links": link_objects(links, view.json_nulls),
+                   "Href": "%s/api/logonSessions/%s" % (base, session_id), "Type": "LogonSession"},
+                  view.json_casing, "LogonSession")
 
 
-def enterprise_manager(base: str, versions, links, nulls: bool) -> str:
-    supported = [{"Name": v, "Links": link_objects(
-        [("Create", "LogonSession", "%s/api/sessionMngr/?v=%s" % (base, v), None)], nulls)} for v in versions]
-    return dumps({"SupportedVersions": supported, "Links": link_objects(links, nulls),
-                  "Href": base + "/api/", "Type": "EnterpriseManager"})
+def enterprise_manager(base: str, versions, links, view) -> str:
+    # EM 13: {"supportedVersions":{"supportedVersions":[{"links":[...],"name":"v1_5"},...]},"links":[...]}
+    # (the httpapi_exporter v13 capture): the list nests twice, like lists in a QueryResult.
+    supported = [{"Links": link_objects(
+        [("Create", "LogonSession", "%s/api/sessionMngr/?v=%s" % (base, v), None)], view.json_nulls), "Name": v}
+        for v in versions]
+    return dumps(recase({"SupportedVersions": {"SupportedVersions": supported},
+                         "Links": link_objects(links, view.json_nulls),
+                         "Href": base + "/api/", "Type": "EnterpriseManager"}, view.json_casing, "EnterpriseManager"))
 
 
-def query_service(base: str, links, nulls: bool) -> str:
-    return dumps({"Links": link_objects(links, nulls), "Href": base + "/api/querySvc", "Type": "QueryService"})
+def query_service(base: str, links, view) -> str:
+    return dumps(recase({"Links": link_objects(links, view.json_nulls), "Href": base + "/api/querySvc",
+                         "Type": "QueryService"}, view.json_casing, "QueryService"))

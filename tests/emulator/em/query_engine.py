@@ -1,4 +1,4 @@
-"""``GET /api/query``: parameters, filter, sort and paging over the data set (em-api §5).
+"""``GET /api/query``: parameters, filter, sort and paging (docs/em_behaviour.md, "Query service parameters and paging").
 
 Speed matters (benchmarks page through 100,000 sessions): compiled filters are cached per
 filter string, the sorted records per (sort, data version) independently of the filter (clients
@@ -20,6 +20,10 @@ from .filter_grammar import FilterSyntaxError, parse_filter
 from .paging_links import page_links
 
 _CACHE_SIZE = 32
+
+
+def _name_digits(settings) -> int:
+    return settings.time_fraction_digits if settings.name_fraction else 0
 
 
 class QueryError(Exception):
@@ -93,12 +97,14 @@ class QueryEngine:
         self._compute_lock = threading.Lock()
 
     def predicate(self, qtype: qt.QueryType, text: str, settings):
-        key = (qtype.name, text, settings.filter_precedence, settings.string_compare, settings.running_result)
+        key = (qtype.name, text, settings.filter_precedence, settings.string_compare, settings.running_result,
+               _name_digits(settings))
         cached = self._predicates.get(key)
         if cached is None:
             try:
                 tree = parse_filter(text, settings.filter_precedence)
-                cached = fc.compile_filter(tree, qtype, settings.running_result, settings.string_compare)
+                cached = fc.compile_filter(tree, qtype, settings.running_result, settings.string_compare,
+                                           _name_digits(settings))
             except (FilterSyntaxError, fc.FilterValueError) as exc:
                 cached = exc
             self._predicates.put(key, cached)
@@ -111,7 +117,7 @@ class QueryEngine:
         predicate = self.predicate(qtype, filter_text, settings) if filter_text is not None else None
         records = self.dataset.snapshot(qtype.name)
         key = (qtype.name, filter_text, sort, settings.filter_precedence, settings.string_compare,
-               settings.running_result, self.dataset.version, len(records))
+               settings.running_result, _name_digits(settings), self.dataset.version, len(records))
         cached = self._results.get(key)
         if cached is not None:
             return cached
@@ -127,13 +133,14 @@ class QueryEngine:
 
     def _sorted_records(self, qtype: qt.QueryType, records: list, sort, settings) -> list:
         """``records`` in sort order (UID ascending breaks ties); cached per sort, not per filter."""
-        key = (qtype.name, sort, settings.running_result, settings.string_compare,
+        key = (qtype.name, sort, settings.running_result, settings.string_compare, _name_digits(settings),
                self.dataset.version, len(records))
         cached = self._sorted.get(key)
         if cached is None:
             field, descending = sort
             cached = sorted(records, key=lambda r: r["UID"])
-            cached.sort(key=fc.sort_key(field, settings.running_result, settings.string_compare), reverse=descending)
+            cached.sort(key=fc.sort_key(field, settings.running_result, settings.string_compare, _name_digits(settings)),
+                        reverse=descending)
             self._sorted.put(key, cached)
         return cached
 

@@ -42,6 +42,7 @@ class ApiError(Exception):
         self.headers = headers or []
 
 
-def error_response(status: int, message: str, want_json: bool, headers: list | None = None) -> Response:
-    body = json_render.error(status, message) if want_json else xml_render.error(status, message)
+def error_response(status: int, message: str, want_json: bool, headers: list | None = None,
+                   casing: str = "pascal") -> Response:
+    body = json_render.error(status, message, casing) if want_json else xml_render.error(status, message)
     return Response(status, body, want_json, list(headers or []))

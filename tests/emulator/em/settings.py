@@ -11,6 +11,12 @@ import dataclasses
 
 from .filter_compile import RUNNING_NONE, RUNNING_OMIT, RUNNING_SUCCESS, STRING_CI, STRING_CS
 from .filter_grammar import PRECEDENCES
+from .casing import CASINGS
+from .profiles import DEFAULT_VERSION, PROFILES, VERSIONS
+
+# How EndTimeUTC reads while a session runs: no member, null, "" or the 1900-01-01 sentinel.
+RUNNING_ENDS = ("omit", "null", "empty", "sentinel")
+SENTINEL_END = "1900-01-01T00:00:00Z"
 
 CHOICES = {
     "link_style": ("v13", "legacy"),
@@ -19,24 +25,35 @@ CHOICES = {
     "empty_entities": ("list", "null", "missing"),
     "xml_attr_order": ("docs", "capture"),
     "running_result": (RUNNING_SUCCESS, RUNNING_NONE, RUNNING_OMIT),
+    "running_end": RUNNING_ENDS,
+    "json_casing": CASINGS,
+    "em_version": VERSIONS,
 }
 
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """Every run-time setting with its default (see tests/emulator/README.md)."""
+    """Every run-time setting with its default (see tests/emulator/README.md).
 
-    # Semantics where EM's behaviour is uncertain (em-api §10)
+    The defaults are the EM 13 profile (profiles.py); ``em_version`` names the profile last applied.
+    """
+
+    em_version: str = DEFAULT_VERSION
+    # Semantics where EM's behaviour is uncertain
     default_page_size: int = 100
     max_page_size: int = 10000
     link_style: str = "v13"
     filter_precedence: str = "and-first"
     string_compare: str = STRING_CI
-    running_result: str = RUNNING_SUCCESS
+    running_result: str = RUNNING_NONE
+    running_end: str = "null"
     idle_timeout: float = 900.0
     # JSON / XML variants seen on real servers
+    json_casing: str = "camel"
+    time_fraction_digits: int = 6
+    name_fraction: bool = True
     json_bom: bool = False
-    json_nulls: bool = False
+    json_nulls: bool = True
     empty_entities: str = "list"
     xml_attr_order: str = "docs"
     # Faults
@@ -103,12 +120,18 @@ def _coerce(name: str, value):
 
 def updated(settings: Settings, changes: dict) -> Settings:
     """A copy with ``changes`` applied; unknown names or bad values raise ValueError."""
+    """An ``em_version`` among the changes applies that profile first, then the other changes."""
     unknown = sorted(set(changes) - set(_FIELDS))
     if unknown:
         raise ValueError("unknown setting(s): %s; known: %s" % (", ".join(unknown), ", ".join(sorted(_FIELDS))))
-    new = dataclasses.replace(settings, **{k: _coerce(k, v) for k, v in changes.items()})
+    coerced = {k: _coerce(k, v) for k, v in changes.items()}
+    if "em_version" in coerced:
+        settings = dataclasses.replace(settings, em_version=coerced["em_version"], **PROFILES[coerced["em_version"]])
+    new = dataclasses.replace(settings, **coerced)
     if new.default_page_size < 1 or new.max_page_size < 1:
         raise ValueError("default_page_size and max_page_size must be at least 1")
+    if new.time_fraction_digits > 7:
+        raise ValueError("invalid value %r for setting time_fraction_digits (0 to 7)" % new.time_fraction_digits)
     return new
 
 

@@ -37,21 +37,37 @@ def datetime_from_ticks(ticks: int) -> datetime.datetime:
     return _EPOCH + datetime.timedelta(microseconds=ticks // 10)
 
 
-def format_dotnet(ticks: int) -> str:
-    """``2025-11-03T21:00:26.19Z``: .NET XML DateTime text, trailing fraction zeros dropped."""
+def _fraction_text(fraction: int, digits: int) -> str:
+    """``.19`` for 0.19 s: at most ``digits`` digits (cut, not rounded), trailing zeros dropped."""
+    text = ("%07d" % fraction)[:digits].rstrip("0")
+    return "." + text if text else ""
+
+
+def format_dotnet(ticks: int, digits: int = 7) -> str:
+    """``2025-11-03T21:00:26.19Z``: .NET XML DateTime text, trailing fraction zeros dropped.
+
+    ``digits`` is how many fraction digits the server keeps: 7 (.NET), 6 as EM 13 shows,
+    3 as EM 12 shows (docs/em_behaviour.md, "EM versions").
+    """
     seconds, fraction = divmod(ticks, TICKS_PER_SECOND)
     # time.gmtime + %-formatting: several times faster than datetime.strftime, and this runs
     # for every rendered session.
     parts = time.gmtime(seconds)
     base = "%04d-%02d-%02dT%02d:%02d:%02d" % parts[:6]
-    if fraction:
-        return "%s.%sZ" % (base, ("%07d" % fraction).rstrip("0"))
+    if fraction and digits:
+        return "%s%sZ" % (base, _fraction_text(fraction, digits))
     return base + "Z"
 
 
-def format_name_stamp(ticks: int) -> str:
-    """``2025-11-03 21:00:26``: the time part of session names (rounded down to the second)."""
-    return datetime_from_ticks(ticks - ticks % TICKS_PER_SECOND).strftime("%Y-%m-%d %H:%M:%S")
+def format_name_stamp(ticks: int, digits: int = 0) -> str:
+    """``2025-11-03 21:00:26``: the time part of session names.
+
+    EM 12 cuts it to the second; EM 13 keeps the fraction as its times show it (``digits``):
+    ``2026-06-16 06:22:59.39912``.
+    """
+    seconds, fraction = divmod(ticks, TICKS_PER_SECOND)
+    stamp = "%04d-%02d-%02d %02d:%02d:%02d" % time.gmtime(seconds)[:6]
+    return stamp + _fraction_text(fraction, digits) if digits and fraction else stamp
 
 
 def parse_filter_datetime(text: str) -> int | None:

@@ -1,4 +1,4 @@
-"""XML representations (em-api §2, §4.2, §5.3, §6).
+"""XML representations (docs/em_behaviour.md, "XML representation").
 
 Compact output (no indentation), namespace ``http://www.veeam.com/ent/v1.0`` on every document
 root, ``&amp;`` in hrefs. Attribute order follows ``--xml-attr-order``: ``docs`` (the Help Center
@@ -67,25 +67,28 @@ def links_xml(links, style: str) -> str:
 
 
 def _element(name: str, value) -> str:
-    if value is None:
+    if value is None or value is rm.NULL:
         return ""
     rendered = text(value)
     return "<%s>%s</%s>" % (name, rendered, name) if rendered else "<%s />" % name
 
 
-def entity(qtype: qt.QueryType, record: dict, base: str, style: str, running_result: str, ns: bool = False) -> str:
-    attrs = {"Type": qtype.name, "Href": rm.entity_href(base, qtype, record), "Name": record["Name"],
+def entity(qtype: qt.QueryType, record: dict, base: str, view, ns: bool = False) -> str:
+    """``view`` is the Settings object (attribute order, times, names, running values)."""
+    style = view.xml_attr_order
+    attrs = {"Type": qtype.name, "Href": rm.entity_href(base, qtype, record), "Name": rm.name(record, view),
              "UID": record["UID"]}
     attrs.update(rm.extra_attributes(qtype, record))
-    body = links_xml(rm.links(base, qtype, record, True), style)
-    body += "".join(_element(n, v) for n, v in rm.elements(qtype, record, running_result))
+    body = links_xml(rm.links(base, qtype, record, True, view), style)
+    body += "".join(_element(n, v) for n, v in rm.elements(qtype, record, view))
     return "%s%s</%s>" % (start_tag(qtype.name, attrs, ATTR_ORDERS[style]["entity"], ns), body, qtype.name)
 
 
-def reference(qtype: qt.QueryType, record: dict, base: str, style: str, element: str = "Ref", ns: bool = False) -> str:
-    attrs = {"Type": qtype.reference_type, "Href": rm.reference_href(base, qtype, record), "Name": record["Name"],
+def reference(qtype: qt.QueryType, record: dict, base: str, view, element: str = "Ref", ns: bool = False) -> str:
+    style = view.xml_attr_order
+    attrs = {"Type": qtype.reference_type, "Href": rm.reference_href(base, qtype, record), "Name": rm.name(record, view),
              "UID": record["UID"]}
-    body = links_xml(rm.links(base, qtype, record, False), style)
+    body = links_xml(rm.links(base, qtype, record, False, view), style)
     return "%s%s</%s>" % (start_tag(element, attrs, ATTR_ORDERS[style]["ref"], ns), body, element)
 
 

@@ -11,7 +11,7 @@ import os
 import pytest
 
 from ansible_collections.veeam_em.query.tests.emulator.launcher import Emulator
-from ansible_collections.veeam_em.query.tests.unit.emulator.em_test_client import NOW, SEED, SESSIONS, EmClient
+from ansible_collections.veeam_em.query.tests.unit.emulator.em_test_client import BASELINE, NOW, SEED, SESSIONS, EmClient
 
 
 _SHARED: dict = {}
@@ -19,7 +19,7 @@ _SHARED: dict = {}
 
 def _shared_emulator() -> Emulator:
     if "emulator" not in _SHARED:
-        _SHARED["emulator"] = Emulator(sessions=SESSIONS, seed=SEED, now=NOW).start()
+        _SHARED["emulator"] = Emulator(sessions=SESSIONS, seed=SEED, now=NOW, **BASELINE).start()
         _SHARED["owner"] = os.getpid()
     return _SHARED["emulator"]
 

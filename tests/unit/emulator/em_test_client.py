@@ -17,6 +17,11 @@ import urllib.parse
 NOW = "2026-11-29T08:00:00Z"
 SESSIONS = 600
 SEED = 11
+# This client reads PascalCase members as EM 12 writes them, and these tests were written for
+# omitted (not null) members and a provisional Success while a session runs: the shared emulator
+# runs the EM 12 profile with those three settings. The profiles themselves (camelCase 13, nulls,
+# mixed casing, running values) are covered by test_emulator_profiles.py.
+BASELINE = {"em_version": "12", "json_nulls": "false", "running_result": "Success", "running_end": "omit"}
 
 
 def parse_time(text: str) -> datetime.datetime:

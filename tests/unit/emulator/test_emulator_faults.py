@@ -9,7 +9,7 @@ import time
 import pytest
 
 from ansible_collections.veeam_em.query.tests.emulator.launcher import Emulator
-from ansible_collections.veeam_em.query.tests.unit.emulator.em_test_client import EmClient, parse_time
+from ansible_collections.veeam_em.query.tests.unit.emulator.em_test_client import BASELINE, EmClient, parse_time
 
 
 def test_fail_rate_one_fails_every_query_but_nothing_else(client, emu):
@@ -139,7 +139,7 @@ def test_stats_count_requests_per_route_and_reset(client, emu):
 
 def test_insert_during_paging_adds_newest_sessions_on_later_pages():
     # Its own emulator: inserting changes the data set the shared one's tests compare against.
-    with Emulator(sessions=120, seed=4, insert_during_paging=3) as emu, EmClient(emu) as client:
+    with Emulator(sessions=120, seed=4, insert_during_paging=3, **BASELINE) as emu, EmClient(emu) as client:
         before = emu.dump()["sessions"]
         newest = max(parse_time(s["CreationTimeUTC"]) for s in before)
         client.logon()

@@ -98,7 +98,7 @@ def test_json_references_shape(client, dump):
 
 
 def test_json_nulls_variant(client, emu, dump):
-    emu.configure(json_nulls=True)
+    emu.configure(json_nulls=True, running_end="null")
     client.logon()
     body = client.query(type="ReplicaTaskSession", pageSize=3).json()
     assert list(body) == ["Refs", "Entities", "Resources", "Links", "PagingInfo"]

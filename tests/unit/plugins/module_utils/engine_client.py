@@ -52,7 +52,7 @@ class EngineClient:
         self.pages[key] += 1
         self.matching[key] = len(self.engine.matching(result.qtype, filter_sent, None, self.settings))
         qtype = emu_types.query_type(KIND)
-        entities = [json_render.entity_object(qtype, record, BASE, False, self.settings.running_result)
+        entities = [json_render.entity_object(qtype, record, BASE, self.settings)
                     for record in result.records]
         paging = result.paging
         return QueryPage(entities, paging['PagesCount'], paging['PageNum'], paging['PageSize'])

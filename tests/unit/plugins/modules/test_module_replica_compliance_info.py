@@ -31,6 +31,7 @@ from ansible_collections.veeam_em.query.plugins.module_utils._request import com
 from ansible_collections.veeam_em.query.plugins.modules import replica_compliance_info as module
 from ansible_collections.veeam_em.query.tests.emulator.em import json_render
 from ansible_collections.veeam_em.query.tests.emulator.em import query_types as emu_types
+from ansible_collections.veeam_em.query.tests.emulator.em.settings import Settings
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.engine_client import (
     BASE, HOUR, KIND, EngineClient, add_sessions, dataset,
@@ -122,7 +123,8 @@ class _Factory:
 def _every_session(data):
     normalize = SessionNormalizer(REPLICA_TASK_SESSION)
     qtype = emu_types.query_type(KIND)
-    return [normalize(json_render.entity_object(qtype, record, BASE, False, 'Success')) for record in data.snapshot(KIND)]
+    view = Settings()  # as the EngineClient renders its pages
+    return [normalize(json_render.entity_object(qtype, record, BASE, view)) for record in data.snapshot(KIND)]
 
 
 def _evaluate(data, page_size=200, **options):
