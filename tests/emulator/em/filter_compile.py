@@ -140,9 +140,21 @@ def compile_filter(tree, qtype: qt.QueryType, running_result: str, string_compar
             values = frozenset(child[3].casefold() if casefold else child[3] for child in tree[1])
             return lambda record: get(record) in values
     parts = [compile_filter(child, qtype, running_result, string_compare, name_digits) for child in tree[1]]
-    if kind == "and":
-        return lambda record: all(p(record) for p in parts)
-    return lambda record: any(p(record) for p in parts)
+    return _chain(parts, kind == "and")
+
+
+def _chain(parts: list, conjunction: bool):
+    """``all``/``any`` of the parts; a few as nested closures (no generator per record; the parts return bools)."""
+    if len(parts) > 8 or not parts:
+        if conjunction:
+            return lambda record: all(p(record) for p in parts)
+        return lambda record: any(p(record) for p in parts)
+    if len(parts) == 1:
+        return parts[0]
+    first, rest = parts[0], _chain(parts[1:], conjunction)
+    if conjunction:
+        return lambda record: first(record) and rest(record)
+    return lambda record: first(record) or rest(record)
 
 
 def _equal_names(children, qtype: qt.QueryType):
