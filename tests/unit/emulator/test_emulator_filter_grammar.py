@@ -78,6 +78,21 @@ def test_filter_matches(text, expected):
     assert matches(text) == expected
 
 
+@pytest.mark.parametrize("text, expected_ci, expected_cs", [
+    # An OR of equalities on one string field is one set lookup: the same answers as one by one.
+    ('(VmDisplayName==web01,VmDisplayName=="file server 01",VmDisplayName=="Zürich-DB")', "abdg", "adg"),
+    ('(VmDisplayName=="WEB01",VmDisplayName==nothing)', "ab", "b"),
+    ('(vmdisplayname==web01,VMDISPLAYNAME==fileserver01)', "abe", "ae"),
+    # Not a plain membership: other operators, other fields, mixed fields stay comparisons.
+    ('(VmDisplayName==web01,VmDisplayName!=web01)', "abcdefgh", "abcdefgh"),
+    ('(VmDisplayName==web01,JobName=="DR @ Site-B")', "abf", "af"),
+    ('(Result==Failed,Result==Warning)', "bce", "bce"),
+])
+def test_or_of_names_gives_the_same_answers_as_each_comparison(text, expected_ci, expected_cs):
+    assert matches(text) == expected_ci
+    assert matches(text, compare=fc.STRING_CS) == expected_cs
+
+
 def test_case_sensitive_string_compare_separates_case_only_names():
     assert matches("VmDisplayName==web01", compare=fc.STRING_CS) == "a"
     assert matches("VmDisplayName==WEB01", compare=fc.STRING_CS) == "b"
