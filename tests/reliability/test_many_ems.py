@@ -4,7 +4,8 @@
 """Many Enterprise Managers in one play: each host gets its own EM's data, failures stay local.
 
 Ten emulators on different loopback ports with different seeds (so their data differ) and
-different passwords; an inventory host per EM carries its URL, CA and credentials as hostvars;
+different passwords, answering as EM 13, EM 12 and the mixed-casing profile in turn (one play
+reads every JSON casing at once); an inventory host per EM carries its URL, CA and credentials as hostvars;
 one play runs the module with ``forks 5``. Then one EM is killed and another answers every query
 with an error: exactly those two hosts fail, the other eight still get exactly their own data.
 """
@@ -18,6 +19,7 @@ from expected_sessions import assert_complete_and_exact, assert_no_leaked_sessio
 
 EM_COUNT = 10
 RETRIES = 1
+EM_VERSIONS = ("13", "12", "mixed")  # tests/emulator/README.md, "EM version profiles"
 
 
 def _start_fleet(emulators) -> dict:
@@ -25,7 +27,8 @@ def _start_fleet(emulators) -> dict:
     names = ["em%02d" % number for number in range(1, EM_COUNT + 1)]
 
     def start(index):
-        return emulators.start(sessions=15 + index, seed=100 + index, password="pw-%d;%s" % (index, "x" * index))
+        return emulators.start(sessions=15 + index, seed=100 + index, password="pw-%d;%s" % (index, "x" * index),
+                               em_version=EM_VERSIONS[index % len(EM_VERSIONS)])
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         started = list(pool.map(start, range(EM_COUNT)))

@@ -62,6 +62,17 @@ for report in compliance.html compliance.csv compliance.xml; do
   [ -s "$OUT/examples/$report" ] || { echo "the report EXAMPLES did not write $report" >&2; exit 1; }
 done
 
+# Run 1 again against the other EM version profiles (13: camelCase, 12: PascalCase, mixed: both).
+for version in $(other_em_versions); do
+  start_emulator --sessions 400 --seed 5 --now "$NOW" --em-version "$version"
+  "$PY" expected_verdicts.py --dump "$EMU_DUMP" --extra-vm ghost-vm --extra-vm Web01 --write-vars "$OUT/vms-$version.json"
+  ansible-playbook role_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms-$version.json" -e out_dir="$OUT/run1-$version" \
+    -e rpo=12h -e lookback=7d -e now_at="$NOW" -e at_risk_ratio=0.3 -e fail_on_violation=false "$@"
+  "$PY" check_run.py --dump "$EMU_DUMP" --run-dir "$OUT/run1-$version" --now "$NOW" --rpo 12h --rpo-text 12h \
+    --lookback 7d --at-risk-ratio 0.3 --vms-file "$OUT/vms-$version.json" --require-every-kind
+  assert_no_leaked_sessions
+done
+
 emulator_stats
 assert_no_leaked_sessions
 rm -rf "$OUT"

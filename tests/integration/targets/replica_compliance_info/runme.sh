@@ -50,6 +50,18 @@ ansible-doc --json veeam_em.query.replica_compliance_info > "$OUT/doc.json"
 "$PY" ../replica_task_session_info/examples.py "$OUT/doc.json" > "$OUT/examples.yml"
 ansible-playbook "$OUT/examples.yml" -e @"$EMU_VARS_FILE" "$@"
 
+# Run 1 again against the other EM version profiles (13: camelCase, 12: PascalCase, mixed: both).
+for version in $(other_em_versions); do
+  start_emulator --sessions 16000 --seed 5 --now "$NOW" --long-runners 3 --em-version "$version"
+  mkdir -p "$OUT/run1-$version"
+  "$PY" ../replica_compliance/expected_verdicts.py --dump "$EMU_DUMP" --extra-vm ghost-vm --write-vars "$OUT/vms-$version.json"
+  ansible-playbook module_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms-$version.json" -e out_dir="$OUT/run1-$version" \
+    "${overrides[@]}" -e rpo=12h -e lookback=7d -e now_at="$NOW" -e at_risk_ratio=0.5 "$@"
+  "$PY" check_module.py --dump "$EMU_DUMP" --now "$NOW" --rpo 12h --lookback 7d --at-risk-ratio 0.5 "${checked[@]}" \
+    --result "$OUT/run1-$version/result.json" --vms-file "$OUT/vms-$version.json" --early-stop yes
+  assert_no_leaked_sessions
+done
+
 emulator_stats
 assert_no_leaked_sessions
 rm -rf "$OUT"
