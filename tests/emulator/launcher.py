@@ -65,12 +65,24 @@ def _flag_value(flags: list[str], name: str, default: str) -> str:
 
 # The EM version profile for every emulator started here without an explicit --em-version
 # (12, 13 or mixed; see README "EM version profiles"): lets a whole test run go against EM 12.
+# ansible-test passes no custom variable to integration targets, so a runner that stages the
+# collection can write the version to EM_VERSION_FILE (next to this file) instead.
 EM_VERSION_ENV = "EMU_EM_VERSION"
+EM_VERSION_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".em-version")
+
+
+def default_em_version() -> str:
+    """$EMU_EM_VERSION, else the content of EM_VERSION_FILE, else "" (the emulator's default)."""
+    version = os.environ.get(EM_VERSION_ENV, "").strip()
+    if not version and os.path.isfile(EM_VERSION_FILE):
+        with open(EM_VERSION_FILE, encoding="utf-8") as handle:
+            version = handle.read().strip()
+    return version
 
 
 def em_version_flags(flags: list[str]) -> list[str]:
-    """``--em-version $EMU_EM_VERSION`` unless ``flags`` name a version or the variable is unset."""
-    version = os.environ.get(EM_VERSION_ENV, "").strip()
+    """``--em-version <default_em_version()>`` unless ``flags`` name a version or there is none."""
+    version = default_em_version()
     if not version or any(f == "--em-version" or f.startswith("--em-version=") for f in flags):
         return []
     return ["--em-version", version]
@@ -308,6 +320,12 @@ def _cli_stop(args) -> int:
     return status
 
 
+def _cli_em_version(args) -> int:
+    del args
+    print(default_em_version() or "13")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Start/stop the EM emulator in the background.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -322,8 +340,11 @@ def main(argv=None) -> int:
                        ("stats", "print the stats JSON"),
                        ("assert-no-leaks", "fail unless active_sessions == 0 and logons == logouts + expired")):
         sub.add_parser(name, help=text).add_argument("--state-dir", required=True)
+    sub.add_parser("em-version", help="print the EM version profile emulators start with by default "
+                                      "($EMU_EM_VERSION, the .em-version file, else 13)")
     args = parser.parse_args(argv)
-    commands = {"start": _cli_start, "stop": _cli_stop, "stats": _cli_stats, "assert-no-leaks": _cli_assert_no_leaks}
+    commands = {"start": _cli_start, "stop": _cli_stop, "stats": _cli_stats, "assert-no-leaks": _cli_assert_no_leaks,
+                "em-version": _cli_em_version}
     return commands[args.command](args)
 
 

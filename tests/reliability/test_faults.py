@@ -12,11 +12,18 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from ansible_runs import LOOKUP, crash_of, local_play, module_task
 from expected_sessions import assert_complete_and_exact, assert_no_leaked_session, dump_views, time_bound
 from slow_query_proxy import SlowQueryProxy
 
 PAGE_SIZE = 5
+# The EM version profiles (tests/emulator/README.md): member casing, null siblings, fraction
+# digits, names and running sessions differ, and the retry, reset and paging-consistency paths
+# must give the complete set on each. The other tests run on the default profile
+# (EMU_EM_VERSION, else 13).
+EM_VERSIONS = pytest.mark.parametrize("em_version", ["13", "12", "mixed"])
 
 
 def em_args(emulator, **overrides) -> dict:
@@ -37,8 +44,9 @@ def injected(stats: dict, *names: str) -> int:
     return sum(count for fault, count in faults.items() if fault.startswith(names))
 
 
-def test_20_percent_500_and_503_answers_are_retried_to_the_complete_set(ansible, emulators):
-    emulator = emulators.start(sessions=120, seed=11, fail_rate=0.2, fail_statuses="500,503")
+@EM_VERSIONS
+def test_20_percent_500_and_503_answers_are_retried_to_the_complete_set(ansible, emulators, em_version):
+    emulator = emulators.start(sessions=120, seed=11, fail_rate=0.2, fail_statuses="500,503", em_version=em_version)
     expected = dump_views(emulator.dump())
     args = em_args(emulator, retries=8)
     lookup = "{{ query('%s', %s) | map(attribute='uid') | list }}" % (
@@ -63,8 +71,9 @@ def test_20_percent_500_and_503_answers_are_retried_to_the_complete_set(ansible,
     assert stats["logons"] == 2
 
 
-def test_10_percent_connection_resets_are_retried_to_the_complete_set(ansible, emulators):
-    emulator = emulators.start(sessions=200, seed=12, reset_rate=0.1)
+@EM_VERSIONS
+def test_10_percent_connection_resets_are_retried_to_the_complete_set(ansible, emulators, em_version):
+    emulator = emulators.start(sessions=200, seed=12, reset_rate=0.1, em_version=em_version)
     expected = dump_views(emulator.dump())
     run, record = run_module(ansible, em_args(emulator, retries=8))
     stats = emulator.stats()
@@ -77,7 +86,8 @@ def test_10_percent_connection_resets_are_retried_to_the_complete_set(ansible, e
     assert_no_leaked_session(stats)
 
 
-def test_sessions_inserted_while_paging_cause_no_duplicates_and_no_misses(ansible, emulators):
+@EM_VERSIONS
+def test_sessions_inserted_while_paging_cause_no_duplicates_and_no_misses(ansible, emulators, em_version):
     """Consistency is defined against the data set as of the query's start.
 
     The module bounds its query by EM's time at logon (``CreationTime < <Date header of the logon
@@ -86,7 +96,7 @@ def test_sessions_inserted_while_paging_cause_no_duplicates_and_no_misses(ansibl
     emulator insert 3 new sessions newer than all others, which with newest-first sorting
     pushes every later page boundary down: an unbounded client would see duplicates.
     """
-    emulator = emulators.start(sessions=60, seed=14, insert_during_paging=3)
+    emulator = emulators.start(sessions=60, seed=14, insert_during_paging=3, em_version=em_version)
     before = dump_views(emulator.dump())
     run, record = run_module(ansible, em_args(emulator))
     after_dump = emulator.dump()

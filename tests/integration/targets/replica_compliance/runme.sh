@@ -25,6 +25,17 @@ ansible-playbook role_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms.json" -e out_di
 "$PY" check_run.py --dump "$EMU_DUMP" --run-dir "$OUT/run1" --now "$NOW" --rpo 12h --rpo-text 12h \
   --lookback 7d --at-risk-ratio 0.3 --vms-file "$OUT/vms.json" --require-every-kind
 
+# Run 1 again against the other EM version profiles: the verdicts must equal each one's dump.
+for version in $(other_em_versions); do
+  start_emulator --sessions 400 --seed 5 --now "$NOW" --em-version "$version"
+  ansible-playbook role_run.yml -e @"$EMU_VARS_FILE" -e @"$OUT/vms.json" -e out_dir="$OUT/run1-$version" \
+    -e rpo=12h -e lookback=7d -e now_at="$NOW" -e at_risk_ratio=0.3 -e fail_on_violation=false "$@"
+  "$PY" check_run.py --dump "$EMU_DUMP" --run-dir "$OUT/run1-$version" --now "$NOW" --rpo 12h --rpo-text 12h \
+    --lookback 7d --at-risk-ratio 0.3 --vms-file "$OUT/vms.json" --require-every-kind
+  assert_no_leaked_sessions
+done
+start_emulator --sessions 400 --seed 5 --now "$NOW"
+
 # No veeam_em_* variables: the module takes the connection from the VEEAM_EM_* environment.
 ansible-playbook role_run.yml -e out_dir="$OUT/run2" \
   -e rpo=24h -e lookback=7d -e now_at="$NOW" -e fail_on_violation=true "$@"

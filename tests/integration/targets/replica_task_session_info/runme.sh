@@ -18,6 +18,18 @@ ansible-playbook cases.yml -e @"$EMU_VARS_FILE" -e cases_file="$WORK/cases.json"
 "$PY" cases.py check "$EMU_DUMP" "$WORK/results.json"
 assert_no_leaked_sessions
 
+# The same cases against the other EM version profiles (member casing, null siblings, fraction
+# digits, names, running sessions): the answers must equal each one's dump.
+for version in $(other_em_versions); do
+  start_emulator --sessions 600 --seed 11 --string-compare cs --em-version "$version"
+  "$PY" cases.py list "$EMU_DUMP" > "$WORK/cases-$version.json"
+  ansible-playbook cases.yml -e @"$EMU_VARS_FILE" -e cases_file="$WORK/cases-$version.json" \
+    -e results_file="$WORK/results-$version.json" "$@"
+  "$PY" cases.py check "$EMU_DUMP" "$WORK/results-$version.json"
+  assert_no_leaked_sessions
+done
+start_emulator --sessions 600 --seed 11 --string-compare cs
+
 ansible-playbook failures.yml -e @"$EMU_VARS_FILE" "$@"
 assert_no_leaked_sessions
 

@@ -16,6 +16,14 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/rtsl.XXXXXX")"
 VEEAM_EM_URL=https://127.0.0.1:9 ansible-playbook lookup.yml -e @"$EMU_VARS_FILE" "$@"
 assert_no_leaked_sessions
 
+# The same answers from the other EM version profiles (casing, nulls, fractions, running sessions).
+for version in $(other_em_versions); do
+  start_emulator --sessions 500 --seed 23 --string-compare cs --em-version "$version"
+  VEEAM_EM_URL=https://127.0.0.1:9 ansible-playbook lookup.yml -e @"$EMU_VARS_FILE" "$@"
+  assert_no_leaked_sessions
+done
+start_emulator --sessions 500 --seed 23 --string-compare cs
+
 # Environment only (no veeam_em_* variable), at -vvvv so the output can be searched for secrets.
 ansible-playbook env_only.yml -e emu_dump="$EMU_DUMP" -vvvv "$@" > "$WORK/env_only.txt" 2>&1 || { cat "$WORK/env_only.txt"; exit 1; }
 basic="$("$PY" -c 'import base64, os; print(base64.b64encode((os.environ["VEEAM_EM_USERNAME"] + ":" + os.environ["VEEAM_EM_PASSWORD"]).encode()).decode())')"

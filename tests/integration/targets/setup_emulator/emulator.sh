@@ -11,6 +11,11 @@
 # (the data set as JSON), and stops the emulator on exit (EXIT trap), printing its final stats and
 # removing the state dir (set EMU_KEEP_STATE=1 to keep it for debugging).
 #
+# EMU_EM_VERSION=12|13|mixed picks the EM version profile of every emulator started without an
+# explicit --em-version (default 13). ansible-test passes no such variable to a target: a runner
+# writes the version to tests/emulator/.em-version of the staged collection instead.
+# other_em_versions lists the profiles a target repeats its casing-sensitive checks on.
+#
 # Why the lookup below: ansible-test copies targets to a temp dir, so the emulator cannot be
 # found relative to this file; ansible-test points ANSIBLE_COLLECTIONS_PATH at the directory
 # holding ansible_collections/, so the collection (and its tests/emulator) is found through it.
@@ -80,6 +85,19 @@ start_emulator() {
   export EMU_VARS_FILE="$EMU_STATE_DIR/vars.yml"
   export EMU_DUMP="$EMU_STATE_DIR/dump.json"
   trap stop_emulator EXIT
+}
+
+# The EM version profiles (tests/emulator/README.md, "EM version profiles") a target repeats its
+# casing-sensitive checks on, one a line: 13, 12 and mixed, without the one the main run used
+# (the launcher's default: EMU_EM_VERSION, or tests/emulator/.em-version where ansible-test
+# passes no variable, else 13). Call it after start_emulator. EMU_EM_VERSIONS="13" (or any
+# list) narrows or widens the set for a local run.
+other_em_versions() {
+  local main version
+  main="$(_emu_launcher em-version)"
+  for version in ${EMU_EM_VERSIONS:-13 12 mixed}; do
+    if [ "$version" != "$main" ]; then echo "$version"; fi
+  done
 }
 
 # Print the emulator's counters (JSON): logons, logouts, expired, active_sessions, requests...
