@@ -156,3 +156,18 @@ def test_name_filter_matches_the_name_as_shown(client, emu):
     client.logon()
     body = client.query(type="ReplicaTaskSession", filter='Name=="%s"' % session["Name"].replace('"', '""')).json()
     assert [r["uid"] for r in body["refs"]["refs"]] == [session["UID"]]
+
+
+def test_launcher_default_profile_from_environment_then_file(monkeypatch, tmp_path):
+    from ansible_collections.veeam_em.query.tests.emulator import launcher
+
+    monkeypatch.setattr(launcher, "EM_VERSION_FILE", str(tmp_path / ".em-version"))
+    monkeypatch.delenv(launcher.EM_VERSION_ENV, raising=False)
+    assert launcher.em_version_flags(["--sessions", "5"]) == []
+    (tmp_path / ".em-version").write_text("mixed\n", encoding="utf-8")
+    assert launcher.em_version_flags([]) == ["--em-version", "mixed"]
+    monkeypatch.setenv(launcher.EM_VERSION_ENV, "12")
+    assert launcher.Emulator(sessions=5, tls=False, state_dir=str(tmp_path)).flags[:2] == ["--em-version", "12"]
+    # An explicit version in the flags wins over both.
+    assert launcher.em_version_flags(["--em-version", "13"]) == []
+    assert launcher.em_version_flags(["--em-version=13"]) == []
