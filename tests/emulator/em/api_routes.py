@@ -17,7 +17,7 @@ from .responses import ApiError, Response
 from .state import SUPPORTED_VERSIONS
 from .timefmt import TICKS_PER_SECOND
 
-# The plain collection GETs return only the last 30 days in 13.x (em-api §1.2, quirk 10).
+# The plain collection GETs return only the last 30 days in 13.x (the 13.x REST reference, replicatasksessions.html).
 COLLECTION_WINDOW = 30 * 86400 * TICKS_PER_SECOND
 
 
@@ -111,7 +111,7 @@ def logon(state, req, settings, session) -> Response:
 
 
 def logon_sessions(state, req, settings, session) -> Response:
-    # Only the caller's own session (em-api §10.16 is open; C-SURFER's use suggests this).
+    # Only the caller's own session (not documented; a public client logs out LogonSessions[0] as its own).
     del state
     if req.want_json:
         item = json_render.logon_session_object(session.session_id, session.user, req.base,
@@ -124,7 +124,7 @@ def logon_sessions(state, req, settings, session) -> Response:
 def _logon_session_by_id(state, session_id: str):
     found = state.sessions.get(session_id)
     if found is None:
-        # A 500, not a 404: what a real EM answers for an unknown logon session (em-api §4.3).
+        # A 500, not a 404: what a real EM answers for an unknown logon session (reported by a public client).
         raise ApiError(500, "Logon session %s was not found." % session_id)
     return found
 

@@ -16,7 +16,7 @@ _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt
 STRING_CI = "ci"
 STRING_CS = "cs"
 
-# What Result shows while a session is not finished (em-api §10.11): --running-result.
+# What Result shows while a session is not finished (docs/em_behaviour.md, "Task-session entities"): --running-result.
 RUNNING_SUCCESS = "Success"
 RUNNING_NONE = "None"
 RUNNING_OMIT = "omit"

@@ -1,4 +1,4 @@
-"""Parser for the query service's ``filter`` expressions (em-api §5.2).
+"""Parser for the query service's ``filter`` expressions (docs/em_behaviour.md, "Filter language and quoting").
 
 Grammar, as documented::
 
@@ -8,7 +8,7 @@ Grammar, as documented::
     value      := '"' { char | '""' } '"'          quoted; "" is a literal "
                 | bare                             up to ; , ) -- its spaces are dropped
 
-How ``;`` and ``,`` bind when mixed without parentheses is undocumented (em-api §10.4), so the
+How ``;`` and ``,`` bind when mixed without parentheses is undocumented, so the
 caller picks: ``and-first`` (AND binds tighter, like SQL), ``or-first``, or ``reject``.
 
 The result is a tree of tuples: ``("and", [nodes])``, ``("or", [nodes])`` and
@@ -149,7 +149,7 @@ class _Parser:
         if '"' in raw or "(" in raw:
             self.pos = start
             raise self.fail("a value containing '\"' or '(' must be quoted")
-        # EM silently drops the spaces of an unquoted value (em-api §5.2, quirk 13).
+        # EM silently drops the spaces of an unquoted value (docs/em_behaviour.md, "Filter language and quoting").
         value = "".join(raw.split())
         if not value:
             raise self.fail("expected a value")

@@ -95,7 +95,7 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
         path = "/" + "/".join(p for p in split.path.split("/") if p)
         if split.path.endswith("/") and path != "/":
             path += "/"
-        # parse_qsl is form decoding: "+" is a space, %xx is percent-decoded (em-api §5.2).
+        # parse_qsl is form decoding: "+" is a space, %xx is percent-decoded (docs/em_behaviour.md, "Filter language and quoting").
         query = urllib.parse.parse_qsl(split.query, keep_blank_values=True)
         return Request(method, path, query, self.headers, self._base_url(), body)
 

@@ -1,6 +1,6 @@
 """Logon sessions: tokens, sliding idle expiry, logout, and the counters tests assert on.
 
-A session id is a GUID; the token is base64 of its ASCII text (em-api §2.2), so the token maps
+A session id is a GUID; the token is base64 of its ASCII text (docs/em_behaviour.md, "Logon sessions and tokens"), so the token maps
 back to the id without a second table. Expiry is lazy: checked when a token is used and when
 stats are read, so an idle session is counted as expired without a background thread.
 """

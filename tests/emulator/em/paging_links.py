@@ -1,4 +1,4 @@
-"""The First/Previous/Next/Last links of a query page (em-api §5.5).
+"""The First/Previous/Next/Last links of a query page (docs/em_behaviour.md, "Query service parameters and paging").
 
 The hrefs repeat the request's parameters (values in the client's spelling) in a fixed order,
 which differs between versions, hence ``--link-style``:

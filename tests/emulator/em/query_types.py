@@ -1,6 +1,6 @@
 """The query types the emulator serves: their fields, enums and representation names.
 
-EM's query types differ in data, not in mechanics (em-api §6.6), so each one is a table here and
+EM's query types differ in data, not in mechanics (docs/em_behaviour.md, "Task-session entities"), so each one is a table here and
 the filter, sort, paging and rendering code is shared.
 """
 
@@ -16,7 +16,7 @@ LONG = "long"
 ENUM = "enum"
 BOOL = "bool"
 
-# Enum orders matter: comparisons use the index (em-api §5.2, "Result>Success" = Warning, Failed).
+# Enum orders matter: comparisons use the index (docs/em_behaviour.md, "Filter language and quoting": "Result>Success" = Warning, Failed).
 TASK_STATES = ("InProgress", "Pending", "Completed")
 RESULTS = ("Success", "Warning", "Failed")
 # "None" is what some EM versions show as Result while a session runs (--running-result None);
@@ -102,5 +102,5 @@ _FIELDS_BY_LOWER = {t.name: {f.name.lower(): f for f in t.fields} for t in QUERY
 
 
 def query_type(name: str) -> QueryType | None:
-    """The query type for a ``type=`` value (case-insensitive, em-api §5.1), or None."""
+    """The query type for a ``type=`` value (case-insensitive, docs/em_behaviour.md, "Query service parameters and paging"), or None."""
     return QUERY_TYPES.get(name.lower())

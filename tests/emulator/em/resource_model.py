@@ -19,7 +19,7 @@ NULL = object()  # a member JSON writes as null and XML leaves out
 SENTINEL_END = "1900-01-01T00:00:00Z"
 _RUNNING_END = {"omit": None, "null": NULL, "empty": "", "sentinel": SENTINEL_END}
 
-# Parent job-session reference of each task type (em-api §6.6).
+# Parent job-session reference of each task type (docs/em_behaviour.md, "Task-session entities").
 _PARENT = {
     "ReplicaTaskSession": ("ReplicaJobSessionReference", "replicaSessions"),
     "BackupTaskSession": ("BackupJobSessionReference", "backupSessions"),

@@ -6,7 +6,7 @@ import dataclasses
 
 from . import json_render, xml_render
 
-# HTTP.sys sends .NET's HttpStatusCode names as reason phrases ("400 BadRequest", em-api §4.2).
+# HTTP.sys sends .NET's HttpStatusCode names as reason phrases ("400 BadRequest"; docs/em_behaviour.md, "JSON representation").
 REASONS = {
     200: "OK", 201: "Created", 204: "NoContent", 400: "BadRequest", 401: "Unauthorized", 403: "Forbidden",
     404: "NotFound", 405: "MethodNotAllowed", 500: "InternalServerError", 501: "NotImplemented",
@@ -14,7 +14,7 @@ REASONS = {
 }
 
 JSON_TYPE = "application/json"
-# XML charset suffix: not settled by the sources (em-api §10.15); utf-8 is what the body declares.
+# XML charset suffix: not settled by the sources (not documented); utf-8 is what the body declares.
 XML_TYPE = "application/xml; charset=utf-8"
 
 

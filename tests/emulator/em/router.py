@@ -1,7 +1,7 @@
 """Routing and authentication for ``/api``.
 
 Paths match case-insensitively (WCF UriTemplates do) after collapsing ``//`` (the Zabbix template
-posts to ``/api//sessionMngr``, em-api §2.1). Each route has a display name with ``{id}`` for
+posts to ``/api//sessionMngr``, which works for it). Each route has a display name with ``{id}`` for
 the stats (``GET /api/replicaTaskSessions/{id}``).
 """
 
@@ -50,7 +50,7 @@ def route_name(method: str, path: str) -> str:
 
 
 def token_of(headers) -> str | None:
-    """The session token; a cookie wins over the header when both are sent (em-api §2.2)."""
+    """The session token; a cookie wins over the header when both are sent (docs/em_behaviour.md, "Logon sessions and tokens")."""
     for cookie_header in headers.get_all("Cookie") or []:
         for part in cookie_header.split(";"):
             name, sep, value = part.strip().partition("=")

@@ -30,7 +30,7 @@ class Request:
 
     @property
     def want_json(self) -> bool:
-        # JSON when application/json appears anywhere in Accept (em-api §8 quirk 1).
+        # JSON when application/json appears anywhere in Accept (docs/em_behaviour.md, "Query service parameters and paging").
         return "application/json" in (self.headers.get("Accept") or "").lower()
 
 

@@ -1,4 +1,4 @@
-"""Logon, tokens, cookie precedence, idle expiry and logout (em-api §2)."""
+"""Logon, tokens, cookie precedence, idle expiry and logout (docs/em_behaviour.md, "Logon sessions and tokens")."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def test_logon_returns_token_cookie_location_and_body(client, emu):
     assert reply.status == 201
     body = reply.json()
     token = reply.header("X-RestSvcSessionId")
-    # The token is base64 of the SessionId GUID text (em-api §2.2).
+    # The token is base64 of the SessionId GUID text (docs/em_behaviour.md, "Logon sessions and tokens").
     assert base64.b64decode(token).decode("ascii") == body["SessionId"]
     assert reply.header("Set-Cookie") == "X-RestSvcSessionId=%s; Path=/api;" % token
     assert reply.header("Location") == "%s/api/logonSessions/%s" % (emu.url, body["SessionId"])
@@ -92,7 +92,7 @@ def test_cookie_wins_over_header(client):
     reply = client.request("GET", "/api/logonSessions", auth=False,
                            headers={"Cookie": "X-RestSvcSessionId=" + good, "X-RestSvcSessionId": "junk"})
     assert reply.status == 200
-    # ...and a stale cookie beats a valid header (em-api quirk 8).
+    # ...and a stale cookie beats a valid header (docs/em_behaviour.md, "Logon sessions and tokens").
     reply = client.request("GET", "/api/logonSessions", auth=False,
                            headers={"Cookie": "other=1; X-RestSvcSessionId=c3RhbGU=", "X-RestSvcSessionId": good})
     assert reply.status == 401

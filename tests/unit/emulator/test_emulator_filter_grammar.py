@@ -1,6 +1,7 @@
 """The emulator's filter grammar, tested directly on hand-made records (no server needed).
 
-Each case states the expected matches by name; they follow from em-api §5.2, not from the code.
+Each case states the expected matches by name; they follow from
+docs/em_behaviour.md, "Filter language and quoting", not from the code.
 """
 
 from __future__ import annotations
@@ -166,7 +167,7 @@ def test_malformed_filters_are_rejected(text, message):
 
 @pytest.mark.parametrize("text, message", [
     ("Colour==red", "Unknown field"),
-    ("CreationTimeUTC>2026-01-01", "Unknown field"),  # em-api §10.7: only CreationTime here
+    ("CreationTimeUTC>2026-01-01", "Unknown field"),  # only the documented CreationTime here
     ("Result==Maybe", "Invalid value"),
     ("State==Running", "Invalid value"),
     ("TotalSize>10GB", "integer"),

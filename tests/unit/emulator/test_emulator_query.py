@@ -1,4 +1,4 @@
-"""The query service over HTTP: filters, sorting, paging, links and errors (em-api §5).
+"""The query service over HTTP: filters, sorting, paging, links and errors (docs/em_behaviour.md, "Query service parameters and paging").
 
 Expected answers are computed here from the dump with plain Python.
 """

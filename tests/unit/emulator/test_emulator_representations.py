@@ -1,4 +1,4 @@
-"""XML and JSON shapes (em-api §4.2, §5.3, §5.4, §6) and the switches for version differences."""
+"""XML and JSON shapes (docs/em_behaviour.md: JSON and XML representation, task-session entities) and the switches for version differences."""
 
 from __future__ import annotations
 

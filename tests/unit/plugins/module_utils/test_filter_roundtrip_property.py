@@ -88,7 +88,7 @@ def _records(field: str, values: list) -> list:
 
 
 def _equal(left: str, right: str, comparison: str) -> bool:
-    """EM's string equality: SQL Server's default collation is case-insensitive (em-api §10.5)."""
+    """EM's string equality: SQL Server's default collation is case-insensitive (not documented by EM)."""
     if comparison == emulator_compile.STRING_CI:
         return left.casefold() == right.casefold()
     return left == right
