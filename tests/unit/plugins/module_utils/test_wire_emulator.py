@@ -22,7 +22,7 @@ from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import s
 
 SESSIONS = 1000
 PAGE_SIZE = 100
-DEFAULTS = {'fail_rate': 0, 'reset_rate': 0, 'truncate_page': 0, 'insert_during_paging': 0,
+DEFAULTS = {'em_version': '13', 'fail_rate': 0, 'reset_rate': 0, 'truncate_page': 0, 'insert_during_paging': 0,
             'expire_token_after': 0, 'json_bom': False, 'json_nulls': False, 'empty_entities': 'list',
             'xml_attr_order': 'docs', 'latency_ms': 0}
 
@@ -138,6 +138,18 @@ def test_every_session_normalized_exactly_as_dumped(emu, dump, wire_format):
     # ceil(N / page_size) query requests, nothing else besides logon and logout.
     assert stats['query_requests'] == math.ceil(len(expected) / PAGE_SIZE) == result.pages_fetched
     assert stats['requests_total'] == result.pages_fetched + 2
+
+
+@pytest.mark.parametrize('em_version', ['13', '12', 'mixed'])
+def test_each_em_version_profile_reads_exactly_as_dumped(emu, em_version):
+    # Member casing, null members, fraction digits, names and running sessions as that profile
+    # shows them (the emu fixture restores the default profile afterwards).
+    emu.configure(em_version=em_version)
+    dump = emu.dump()
+    result, warnings = run(emu)
+    assert result.sessions == [expected_normalized(s) for s in expected_sessions(dump['sessions'], result.time_bound)]
+    assert warnings == []
+    assert_no_leaks(emu)
 
 
 def test_sequential_paging_gives_the_same_result(emu, dump):
