@@ -86,7 +86,10 @@ ansible_test() {
   (
     if ! flock -n 9; then
       note "waiting for another tools/test.sh run to finish its ansible-test step ($lock)"
+      local since="$EPOCHREALTIME"
       flock 9
+      # The gate's duration includes this wait; run_gate reports it beside the duration.
+      awk -v a="$since" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f\n", b - a }' >>"$RUN/waited"
     fi
     cd "$C" && PATH="$PYBIN:$env_dir/bin:$PATH" "$env_dir/bin/ansible-test" "$@" 3>&- 9>&-
   ) 9>"$lock"
@@ -374,9 +377,9 @@ PASSED=(); FAILED=(); SKIPPED=()
 # run_gate NAME: run gate_NAME in a subshell with its output in $LOGS/NAME.log; print one line
 # (name, PASS/FAIL/SKIP, seconds, reason) when it ends, and the log's tail when it failed.
 run_gate() {
-  local name="$1" fn="gate_${1//-/_}" start rc secs reason log status
+  local name="$1" fn="gate_${1//-/_}" start rc secs reason log status waited
   log="$LOGS/$name.log"
-  rm -f "$RUN/reason"
+  rm -f "$RUN/reason" "$RUN/waited"
   start="$EPOCHREALTIME"
   ( GATE="$name"; "$fn" ) >"$log" 2>&1 </dev/null
   rc=$?
@@ -387,7 +390,8 @@ run_gate() {
     77) status=SKIP; SKIPPED+=("$name: $reason") ;;
     *) status=FAIL; reason="${reason:-exit status $rc}"; FAILED+=("$name: $reason") ;;
   esac
-  printf '%-18s %-4s %7ss%s\n' "$name" "$status" "$secs" "${reason:+  $reason}"
+  waited="$(awk '{ s += $1 } END { if (s > 0) printf "%.0f", s }' "$RUN/waited" 2>/dev/null)"
+  printf '%-18s %-4s %7ss%s%s\n' "$name" "$status" "$secs" "${waited:+ (${waited}s of it waiting for the ansible-test lock)}" "${reason:+  $reason}"
   if [ "$status" = FAIL ]; then
     printf '    ---- last %s lines of %s ----\n' "$TAIL_LINES" "$(rel "$log")"
     tail -n "$TAIL_LINES" "$log" | sed 's/^/    /'
