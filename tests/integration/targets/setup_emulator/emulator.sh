@@ -92,7 +92,7 @@ start_emulator() {
 # (the launcher's default: EMU_EM_VERSION, or tests/emulator/.em-version where ansible-test
 # passes no variable, else 13). Call it after start_emulator. EMU_EM_VERSIONS="13" (or any
 # list) narrows or widens the set for a local run.
-# shellcheck disable=SC2317  # called by the targets' runme.sh, not here
+# shellcheck disable=SC2317,SC2329  # called by the targets' runme.sh, not here
 other_em_versions() {
   local main version
   main="$(_emu_launcher em-version)"
