@@ -54,17 +54,6 @@ if grep -F -e "$VEEAM_EM_PASSWORD" -e "$basic" "$WORK/verbose.txt"; then
 fi
 grep -q '"changed": false' "$WORK/verbose.txt"
 
-# Every typed filter again against the other EM version profiles (13: camelCase, 12: PascalCase,
-# mixed: both), each judged against its own dump.
-for version in $(other_em_versions); do
-  start_emulator --sessions 600 --seed 11 --string-compare cs --em-version "$version"
-  "$PY" cases.py list "$EMU_DUMP" > "$WORK/cases-$version.json"
-  ansible-playbook cases.yml -e @"$EMU_VARS_FILE" -e cases_file="$WORK/cases-$version.json" \
-    -e results_file="$WORK/results-$version.json" "$@"
-  "$PY" cases.py check "$EMU_DUMP" "$WORK/results-$version.json"
-  assert_no_leaked_sessions
-done
-
 emulator_stats
 assert_no_leaked_sessions
 rm -rf "$WORK"

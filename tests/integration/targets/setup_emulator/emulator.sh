@@ -110,14 +110,3 @@ emulator_stats() {
 assert_no_leaked_sessions() {
   _emu_launcher assert-no-leaks --state-dir "$EMU_STATE_DIR"
 }
-
-# The EM version profiles (tests/emulator/README.md) a target checks besides the one its main run
-# uses (EMU_EM_VERSION, else the emulator's default 13), one per line. ansible-test does not pass
-# EMU_EM_VERSION on to runme.sh, so a target that loops over these covers 13, 12 and mixed in
-# every CI run; run a runme.sh by hand with EMU_EM_VERSION=12 to make 12 the main run.
-other_em_versions() {
-  local version main="${EMU_EM_VERSION:-13}"
-  for version in 13 12 mixed; do
-    if [ "$version" != "$main" ]; then echo "$version"; fi
-  done
-}
