@@ -15,12 +15,13 @@ representation" and "Task-session entities"):
   (and each link) is read with the spelling its own ``UID``/``Type`` member shows, so neither
   casing costs more than the other; a member missing in that spelling is looked up in any
   letter case, so a mix of casings in one document, one entity or one link reads the same.
-* An unfinished session: EM writes its end as a missing member, ``null``, ``""`` or a sentinel
-  such as ``1900-01-01T00:00:00Z``, and its result as ``None`` (EM 12/13) or a provisional
-  ``Success`` (older versions). A session is unfinished while its state is ``InProgress`` or
-  ``Pending``, or when EM gives no usable end (none, or one before its start). It then has
-  ``end_time``, ``duration_seconds`` and ``result`` null: no negative duration, and no
-  running task counted as a success.
+* An unfinished session (state ``InProgress`` or ``Pending``): EM writes its end as a missing
+  member, ``null``, ``""`` or a sentinel such as ``1900-01-01T00:00:00Z``, and its result as
+  ``None`` (EM 12/13) or a provisional ``Success`` (older versions). It has ``end_time``,
+  ``duration_seconds`` and ``result`` null: no running task counted as a success.
+* Any other session (``Completed``) keeps EM's result (``None`` becomes null); when EM gives no
+  usable end (none, empty, or one before its start such as the sentinel), only ``end_time`` and
+  ``duration_seconds`` are null: never a negative duration.
 
 Links are found by their ``Type``, never by position (clients that read ``Links[0]`` break when
 the order changes). This runs once per session, 100k times for a big query: direct dict access,

@@ -14,7 +14,8 @@
 * One fast path for EM's own text (``em_ticks``, ``parse_em_time``): exactly
   ``YYYY-MM-DDTHH:MM:SS[.f{1,7}]Z`` is read by slicing, the hot path for 100k sessions;
   anything else goes through the user grammar. See docs/em_behaviour.md, "Task-session
-  entities", for the formats EM 12 and 13 write.
+  entities", for the formats EM 12 and 13 write. ``session_time_ticks`` reads session times
+  that come back through the filters (that text, or datetime objects).
 * Durations (``90m``, ``24h``, ``7d``, ``2w``) for query windows and RPOs alike.
 
 Functions raise ``ValueError`` with a message meant to follow "Invalid value for option 'x':";
@@ -200,6 +201,18 @@ def parse_em_time(text) -> tuple[str, int]:
 def em_ticks(text) -> int:
     """Ticks of a date/time as EM writes it (see ``parse_em_time``)."""
     return parse_em_time(text)[1]
+
+
+def session_time_ticks(value) -> int:
+    """Ticks of a session time handed back to the collection (a filter's ``creation_time``, ``end_time``).
+
+    Text is read as EM's (``em_ticks``: the fast path, else the user grammar with a time of day),
+    as the module and the lookup return it; a datetime (or date) object, which a playbook may
+    have made of it, as ``parse_instant`` reads one.
+    """
+    if isinstance(value, str):
+        return em_ticks(value)
+    return parse_instant(value).ticks
 
 
 # -- conversions and formatting ---------------------------------------------------------------------

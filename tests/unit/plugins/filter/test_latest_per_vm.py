@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
 
 import pytest
@@ -43,6 +44,17 @@ def test_offsets_are_converted_before_comparing():
     shifted = make_session("web01", "2026-11-29T11:30:00+02:00")
     utc = make_session("web01", "2026-11-29T10:00:00Z")
     assert uids(latest_per_vm([shifted, utc])) == [utc["uid"]]
+
+
+def test_datetime_objects_and_other_em_spellings_compare_with_em_text():
+    # A playbook may hold creation_time as a datetime, or as text without seconds or with a
+    # 9-digit fraction (past the 7th digit cut); all are read as instants, not sorted as text.
+    as_datetime = make_session("web01", "2026-11-29T10:00:00Z")
+    as_datetime["creation_time"] = datetime.datetime(2026, 11, 29, 11, 0, 0, 1, tzinfo=datetime.timezone.utc)
+    nine_digits = make_session("web01", "2026-11-29T11:00:00.000000999Z")
+    no_seconds = make_session("web01", "2026-11-29T11:00Z")
+    assert uids(latest_per_vm([nine_digits, as_datetime, no_seconds])) == [as_datetime["uid"]]
+    assert uids(latest_per_vm([nine_digits, no_seconds])) == [nine_digits["uid"]]
 
 
 def test_ties_are_broken_by_uid_whatever_the_input_order():
@@ -96,7 +108,9 @@ def test_bad_results_are_refused(results, fragment):
 
 @pytest.mark.parametrize("data, fragment", [
     ({"vm_name": "web01"}, "expected a list of replica task sessions"),
-    ([make_session("web01", "2026-11-31T00:00:00Z")], "unreadable creation_time"),
+    ([make_session("web01", "2026-11-31T00:00:00Z")], "unreadable creation_time '2026-11-31T00:00:00Z'"),
+    ([make_session("web01", "2026-11-29")], "unreadable creation_time '2026-11-29'"),  # EM always writes a time of day
+    ([dict(make_session("web01", "2026-11-29T10:00:00Z"), creation_time=1764410400)], "unreadable creation_time 1764410400"),
     ([make_session("web01", "")], "has no creation_time"),
 ])
 def test_bad_data_is_refused(data, fragment):

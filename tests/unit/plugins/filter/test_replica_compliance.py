@@ -91,10 +91,17 @@ class TestRpoBoundary:
         datetime.datetime(2026, 11, 29, 13, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=1))),
         "2026-11-29 12:00:00",
         "2026-11-29T12:00",
+        "2026-11-29T14:00:00+02:00",
+        "2026-11-29T14:00+02",
     ])
     def test_now_accepts_datetimes_and_text_without_offset(self, now):
         verdict = replica_compliance([make_session("web01", "2026-11-28T12:00:00Z")], "24h", now=now)
         assert verdict["summary"]["now"] == "2026-11-29T12:00:00Z"
+        assert by_vm(verdict)["web01"]["age_seconds"] == DAY
+
+    def test_now_may_be_a_date_as_for_the_module_options(self):
+        verdict = replica_compliance([make_session("web01", "2026-11-28T00:00:00Z")], "24h", now="2026-11-29")
+        assert verdict["summary"]["now"] == "2026-11-29T00:00:00Z"
         assert by_vm(verdict)["web01"]["age_seconds"] == DAY
 
 
@@ -334,10 +341,12 @@ class TestBadInput:
     def test_rpo_syntax(self, rpo, seconds):
         assert replica_compliance([], rpo, now=NOW)["summary"]["rpo_seconds"] == seconds
 
-    @pytest.mark.parametrize("now", ["yesterday", "2026-11-29T", "2026-13-01T00:00:00Z", 1764000000, "2026-11-29T12:00:00+25:00"])
+    @pytest.mark.parametrize("now", ["yesterday", "2026-11-29T", "2026-13-01T00:00:00Z", 1764000000, "2026-11-29T12:00:00+25:00",
+                                     "2026-11-29T12:00:00.123456789Z"])
     def test_bad_now(self, now):
-        with pytest.raises(AnsibleFilterError, match="'now'"):
+        with pytest.raises(AnsibleFilterError, match="'now'") as caught:
             replica_compliance([], "24h", now=now)
+        assert repr(now) in str(caught.value)
 
     @pytest.mark.parametrize("accept, fragment", [
         (["success"], "'success' is not one of Success, Warning, Failed"),

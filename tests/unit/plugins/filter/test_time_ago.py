@@ -37,12 +37,40 @@ def test_defaults_to_the_current_time():
     assert before <= got <= after
 
 
-@pytest.mark.parametrize("duration", ["7x", "", 0, None, "-1d"])
+@pytest.mark.parametrize("duration", ["7x", "", 0, None, "-1d", True])
 def test_bad_duration(duration):
-    with pytest.raises(AnsibleFilterError, match="veeam_em.query.time_ago: invalid value for 'duration'"):
+    with pytest.raises(AnsibleFilterError, match="veeam_em.query.time_ago: invalid value for 'duration'") as caught:
         time_ago(duration, now="2026-11-29T12:00:00Z")
+    assert repr(duration) in str(caught.value)
 
 
-def test_bad_now():
-    with pytest.raises(AnsibleFilterError, match="invalid value for 'now'.*'tomorrow'"):
-        time_ago("1d", now="tomorrow")
+@pytest.mark.parametrize("now", [None, ""])
+def test_no_now_is_the_current_time(now):
+    # "" too: ansible-core 2.17 renders a templated None as '', as for replica_compliance's now.
+    before = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1, seconds=1)
+    got = datetime.datetime.fromisoformat(time_ago("1d", now=now).replace("Z", "+00:00"))
+    assert before <= got <= datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize("now, expected", [
+    ("2026-11-28", "2026-11-27T00:00:00Z"),
+    ("2026-11-28T21:00Z", "2026-11-27T21:00:00Z"),
+    ("2026-11-28T21:00:00+02:00", "2026-11-27T19:00:00Z"),
+    ("2026-11-28T21:00:00+02", "2026-11-27T19:00:00Z"),
+    (datetime.date(2026, 11, 28), "2026-11-27T00:00:00Z"),
+])
+def test_now_takes_the_module_options_grammar(now, expected):
+    # The grammar itself is tested in module_utils/test_time.py; this is the filter edge.
+    assert time_ago("1d", now=now) == expected
+
+
+@pytest.mark.parametrize("now", ["tomorrow", "2026-11-28T21:00:00.123456789Z", "7d", 1764000000])
+def test_bad_now_names_the_argument_and_the_value(now):
+    with pytest.raises(AnsibleFilterError, match="veeam_em.query.time_ago: invalid value for 'now': expected") as caught:
+        time_ago("1d", now=now)
+    assert repr(now) in str(caught.value)
+
+
+def test_a_window_before_year_one_is_refused():
+    with pytest.raises(AnsibleFilterError, match="invalid value for 'duration': it reaches before year 1"):
+        time_ago("999999w", now="2026-11-29T12:00:00Z")

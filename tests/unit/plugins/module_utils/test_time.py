@@ -155,3 +155,15 @@ def test_bad_durations_raise_value_error(bad):
 @pytest.mark.parametrize("seconds, text", [(0, "0s"), (59, "59s"), (93784, "1d 2h 3m 4s"), (86400 * 9, "9d"), (3600.9, "1h")])
 def test_durations_for_people_drop_nothing_but_fractions(seconds, text):
     assert t.format_duration(seconds) == text
+
+
+def test_session_times_handed_back_are_em_text_or_datetime_objects():
+    # Text takes EM's path, so fraction digits past the 7th are cut as EM's own would be.
+    assert t.session_time_ticks("2026-11-28T21:00:26.123456789Z") == t.em_ticks("2026-11-28T21:00:26.1234567Z")
+    assert t.session_time_ticks("2026-11-28T22:00:26+01:00") == _calendar_ticks(datetime.datetime(2026, 11, 28, 21, 0, 26))
+    aware = datetime.datetime(2026, 11, 28, 23, 0, 26, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    assert t.session_time_ticks(aware) == _calendar_ticks(datetime.datetime(2026, 11, 28, 21, 0, 26), "000005")
+    assert t.session_time_ticks(datetime.datetime(2026, 11, 28, 21, 0, 26)) == _calendar_ticks(datetime.datetime(2026, 11, 28, 21, 0, 26))
+    for bad in ("2026-11-28", "", None, 1764363626):  # EM always writes a time of day
+        with pytest.raises(ValueError):
+            t.session_time_ticks(bad)
