@@ -139,6 +139,16 @@ def module_task(name: str, args: dict, register: str = "result", **extra) -> dic
     return task
 
 
+def configure_task(emulator, name: str, **settings) -> dict:
+    """A task that changes ``emulator``'s fault settings (``POST /emulator/config``) between tasks.
+
+    One play can then run many cases against one emulator: configure, run the module, configure.
+    """
+    return {"name": name, "ansible.builtin.uri": {
+        "url": emulator.url + "/emulator/config", "method": "POST", "body_format": "json", "body": settings,
+        "ca_path": emulator.ca_path, "status_code": 200}}
+
+
 def crash_of(result: dict) -> str | None:
     """Why ``result`` looks like a crash rather than a deliberate, clean failure; None if clean.
 

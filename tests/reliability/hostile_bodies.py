@@ -113,6 +113,18 @@ def non_string_href_json() -> bytes:
             b'"Name":"vbr","Href":12345}]}]}},"PagingInfo":{"PageNum":1,"PageSize":1,"PagesCount":1}}')
 
 
+def valid_page(page: int, pages_count: int, sessions: list) -> bytes:
+    """A well-formed JSON QueryResult page holding ``sessions`` (EM 12 member naming)."""
+    body = {"Entities": {"ReplicaTaskSessions": {"ReplicaTaskSessions": sessions}},
+            "PagingInfo": {"PageNum": page, "PageSize": max(1, len(sessions)), "PagesCount": pages_count, "Links": []}}
+    return json.dumps(body).encode("utf-8")
+
+
+def absurd_page_count() -> bytes:
+    """An empty page that claims 10**12 pages (a broken proxy or a hostile server)."""
+    return valid_page(1, 10 ** 12, [])
+
+
 def huge_attribute_page(size: int = 8 * 1024 * 1024) -> tuple[bytes, str]:
     """A well-formed one-session JSON page whose VM name is ``size`` characters long."""
     vm_name = "v" * size

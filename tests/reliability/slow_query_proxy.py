@@ -14,22 +14,46 @@ from __future__ import annotations
 
 import http.client
 import ssl
+import threading
 import time
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from loopback_tls_server import LoopbackTlsServer
+import trustme
 
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
 
 
-class SlowQueryProxy(LoopbackTlsServer):
+class SlowQueryProxy:
+    """Serves on 127.0.0.1 over TLS with a throwaway CA; use as a context manager.
+
+    ``url`` and ``ca_path`` are set: the module verifies the proxy's certificate against
+    ``ca_path`` exactly as it verifies the emulator's.
+    """
+
     def __init__(self, workdir: Path, upstream_url: str, upstream_ca: str, query_delay: float):
         self.upstream = urlsplit(upstream_url)
         self.upstream_context = ssl.create_default_context(cafile=upstream_ca)
         self.query_delay = query_delay
-        super().__init__(workdir, "slow-proxy", _handler_for(self))
+        authority = trustme.CA()
+        self.ca_path = str(workdir / "slow-proxy-ca.pem")
+        authority.cert_pem.write_to_path(self.ca_path)
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self.server.daemon_threads = True
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.url = "https://127.0.0.1:%d" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
     def forward(self, method: str, path: str, headers, body: bytes):
         connection = http.client.HTTPSConnection(self.upstream.hostname, self.upstream.port,

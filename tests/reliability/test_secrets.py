@@ -13,16 +13,12 @@ failure (wrong password, invalid session_id).
 from __future__ import annotations
 
 import base64
-import json
 import ssl
 import urllib.request
-from urllib.parse import quote
-from xml.sax.saxutils import quoteattr
 
 import pytest
 
-from ansible_runs import LOOKUP, local_play, module_task
-from scripted_em import ScriptedEm, session_entity, valid_page
+from ansible_runs import LOOKUP, configure_task, local_play, module_task
 from secret_scan import basic_credentials, find_leaks, leak_context, spellings
 
 LOGON_SESSION = "veeam_em.query.logon_session"
@@ -231,41 +227,32 @@ def test_http_url_with_a_password_warns_about_cleartext(ansible, emulators):
     assert not find_leaks(texts, {"password": spellings(PASSWORD)})
 
 
-def test_secrets_echoed_by_the_server_are_masked(ansible, tmp_path):
+def test_secrets_echoed_by_the_server_are_masked(ansible, emulators):
     """A server that puts the password and the token into its error texts (EM's Message is shown
-    to the user) must not get them displayed: the engine masks every secret it knows."""
-    def echo(user: str, content_type: str):
-        def answer(page):
-            token = em.last_token
-            session_id = base64.b64decode(token).decode("ascii")
-            basic = base64.b64encode(("%s:%s" % (user, PASSWORD)).encode("utf-8")).decode("ascii")
-            text = "Access denied: token %s, session %s, password %s, Basic %s, url %s" % (
-                token, session_id, PASSWORD, basic, quote(PASSWORD, safe=""))
-            if content_type == "application/json":
-                return json.dumps({"Message": text, "StatusCode": 400}).encode("utf-8"), content_type, 400
-            return ('<Error xmlns="http://www.veeam.com/ent/v1.0" Message=%s StatusCode="400"/>'
-                    % quoteattr(text)).encode("utf-8"), content_type, 400
-        return answer
-
-    em = ScriptedEm(tmp_path, {}, password=PASSWORD, echo_on_logout={"logout"})
-    em.cases.update({"json": echo("json", "application/json"), "xml": echo("xml", "application/xml"),
-                     "logout": lambda page: valid_page(page, 1, [session_entity(1)])})
+    to the user) must not get them displayed: the engine masks every secret it knows. The
+    emulator's ``echo_secrets`` fault answers every query (then every logout) with an ``Error``
+    naming the token, the logon-session id, the password, the Basic credentials and the
+    percent-encoded password of the request."""
+    emulator = emulators.start(sessions=10, seed=25, password=PASSWORD)
     variables = ansible.unsafe_vars_file({"em_password": PASSWORD})
-    tasks = [module_task(user, {"url": em.url, "ca_path": em.ca_path, "username": user,
-                                "password": "{{ em_password }}", "retries": 0}, register="r_" + user)
-             for user in ("json", "xml", "logout")]
-    with em:
-        run = ansible.playbook([local_play(tasks, vars_files=[str(variables)])], verbosity=4)
-        tokens = list(em.issued_tokens)
-        stats = dict(em.stats)
+    args = {"url": emulator.url, "ca_path": emulator.ca_path, "username": emulator.username,
+            "password": "{{ em_password }}", "retries": 0}
+    tasks = [configure_task(emulator, "echo on query", echo_secrets="query"),
+             module_task("json", args, register="r_json"),
+             module_task("xml", dict(args, wire_format="xml"), register="r_xml"),
+             configure_task(emulator, "echo on logout", echo_secrets="logout"),
+             module_task("logout", args, register="r_logout")]
+    run = ansible.playbook([local_play(tasks, vars_files=[str(variables)])], verbosity=4)
+    stats = emulator.stats()
+    tokens = stats["echoed_tokens"]
 
     for user in ("json", "xml"):
         message = run.result(user)["msg"]
         assert run.status(user) == "failed" and "HTTP 400" in message and "********" in message, message
     warnings = run.result("logout").get("warnings") or []
     assert run.status("logout") == "ok" and any("********" in w for w in warnings), warnings
-    assert stats["logons"] == 3 and len(tokens) == 3, stats
-    secrets = {"password": spellings(PASSWORD) | basic_credentials("json", PASSWORD) | basic_credentials("xml", PASSWORD)}
+    assert stats["logons"] == 3 and len(tokens) == 3 and len(set(tokens)) == 3, stats
+    secrets = {"password": spellings(PASSWORD) | basic_credentials(emulator.username, PASSWORD)}
     for token in tokens:
         secrets["token " + token] = spellings(token) | spellings(base64.b64decode(token).decode("ascii"))
     texts = {"stdout": run.stdout, "stderr": run.stderr}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import urllib.parse
 
 from . import json_render, xml_render
 from . import query_types as qt
@@ -134,16 +135,48 @@ def logon_session(state, req, settings, session, session_id: str) -> Response:
     return Response(200, _logon_body(_logon_session_by_id(state, session_id), req, settings), req.want_json)
 
 
+def _echo_secrets(state, session) -> str:
+    """The --echo-secrets fault: a server that puts what it was sent into its error text."""
+    state.stats.echoed(session.token)
+    basic = base64.b64encode(("%s:%s" % (session.user, state.password)).encode("utf-8")).decode("ascii")
+    return "Access denied: token %s, session %s, password %s, Basic %s, url %s" % (
+        session.token, session.session_id, state.password, basic, urllib.parse.quote(state.password, safe=""))
+
+
+def _page_body(state, params, settings) -> Response | None:
+    """The --page-body-file fault: the file's bytes, status and Content-Type, for the chosen page(s)."""
+    if not settings.page_body_file:
+        return None
+    if settings.page_body_page:
+        try:
+            page = int(params.get("page", ("", "1"))[1].strip() or "1")
+        except ValueError:
+            return None
+        if page != settings.page_body_page:
+            return None
+    with open(settings.page_body_file, "rb") as handle:
+        raw = handle.read()
+    state.stats.fault("page_body")
+    return Response(settings.page_status, raw=raw, raw_content_type=settings.page_content_type)
+
+
 def logout(state, req, settings, session, session_id: str) -> Response:
-    del req, settings, session
+    del req
     _logon_session_by_id(state, session_id)
+    if settings.echo_secrets == "logout":
+        # The logout fails: the session stays live (a later logout without the fault ends it).
+        raise ApiError(500, _echo_secrets(state, session))
     state.sessions.logout(session_id)
     return Response(204)
 
 
 def query(state, req, settings, session) -> Response:
-    del session
     params = first_params(req.query)
+    if settings.echo_secrets == "query":
+        raise ApiError(400, _echo_secrets(state, session))
+    raw_page = _page_body(state, params, settings)
+    if raw_page is not None:
+        return raw_page
     if settings.reset_rate and state.roll(settings.reset_rate):
         state.stats.fault("reset")
         raise ResetConnection()

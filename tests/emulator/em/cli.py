@@ -47,6 +47,12 @@ _SETTING_HELP = {
     "refuse_new_sessions": "every logon session expires at its first request (401), unserved",
     "truncate_page": "cut the body of every response for this query page (0: never)",
     "insert_during_paging": "each query request for page > 1 first inserts this many new sessions",
+    "page_body_file": "answer query pages with this file's bytes as they are (a hostile or broken server)",
+    "page_body_page": "with --page-body-file: only this query page (0: every page)",
+    "page_content_type": "with --page-body-file: the Content-Type sent (empty: no header)",
+    "page_status": "with --page-body-file: the HTTP status sent",
+    "echo_secrets": "query: every query answers 400, logout: every logout answers 500, with an Error that "
+                    "echoes the caller's token, session id, password and Basic credentials (off: never)",
 }
 
 

@@ -138,7 +138,8 @@ class EmulatorRequestHandler(http.server.BaseHTTPRequestHandler):
         for name, value in response.headers:
             self.send_header(name, value)
         if response.status != 204:
-            self.send_header("Content-Type", response.content_type)
+            if response.content_type:
+                self.send_header("Content-Type", response.content_type)
             self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         if response.status != 204 and method != "HEAD":

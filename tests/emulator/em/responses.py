@@ -26,9 +26,12 @@ class Response:
     headers: list = dataclasses.field(default_factory=list)
     raw: bytes | None = None  # control endpoints send ready-made JSON bytes
     truncate: bool = False  # the --truncate-page fault: cut the body in half
+    raw_content_type: str | None = None  # the --page-body-file fault: this Content-Type ("" = none)
 
     @property
     def content_type(self) -> str:
+        if self.raw_content_type is not None:
+            return self.raw_content_type
         return JSON_TYPE if self.is_json else XML_TYPE
 
 

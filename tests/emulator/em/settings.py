@@ -8,6 +8,7 @@ underscores (``--fail-rate`` -> ``fail_rate``).
 from __future__ import annotations
 
 import dataclasses
+import os
 
 from .filter_compile import RUNNING_NONE, RUNNING_OMIT, RUNNING_SUCCESS, STRING_CI, STRING_CS
 from .filter_grammar import PRECEDENCES
@@ -28,6 +29,7 @@ CHOICES = {
     "running_end": RUNNING_ENDS,
     "json_casing": CASINGS,
     "em_version": VERSIONS,
+    "echo_secrets": ("off", "query", "logout"),
 }
 
 
@@ -65,6 +67,12 @@ class Settings:
     refuse_new_sessions: bool = False
     truncate_page: int = 0
     insert_during_paging: int = 0
+    # Hostile server: query pages answered with a file's bytes, as they are (no EM would send them)
+    page_body_file: str = ""
+    page_body_page: int = 0
+    page_content_type: str = "application/json"
+    page_status: int = 200
+    echo_secrets: str = "off"
 
     def as_json(self) -> dict:
         out = dataclasses.asdict(self)
@@ -106,6 +114,14 @@ def _coerce(name: str, value):
                 raise ValueError
             return number
         text = str(value)
+        if name == "page_body_file":
+            if text and not os.path.isfile(text):
+                raise ValueError
+            return text
+        if name == "page_content_type":
+            if "\r" in text or "\n" in text:
+                raise ValueError
+            return text
         if text not in CHOICES[name]:
             # Case-insensitive match, so "none" or "Legacy" work on the command line.
             matches = [c for c in CHOICES[name] if c.lower() == text.lower()]
@@ -115,6 +131,7 @@ def _coerce(name: str, value):
         return text
     except (TypeError, ValueError):
         hint = " (one of: %s)" % ", ".join(CHOICES[name]) if name in CHOICES else ""
+        hint = {"page_body_file": " (not a file)", "page_content_type": " (no line breaks)"}.get(name, hint)
         raise ValueError("invalid value %r for setting %s%s" % (value, name, hint)) from None
 
 
@@ -130,6 +147,8 @@ def updated(settings: Settings, changes: dict) -> Settings:
     new = dataclasses.replace(settings, **coerced)
     if new.default_page_size < 1 or new.max_page_size < 1:
         raise ValueError("default_page_size and max_page_size must be at least 1")
+    if not 200 <= new.page_status <= 599:
+        raise ValueError("invalid value %r for setting page_status (200 to 599)" % new.page_status)
     if new.time_fraction_digits > 7:
         raise ValueError("invalid value %r for setting time_fraction_digits (0 to 7)" % new.time_fraction_digits)
     return new

@@ -12,6 +12,7 @@ class Stats:
         self.requests: collections.Counter = collections.Counter()
         self.faults: collections.Counter = collections.Counter()
         self.query_requests = 0
+        self.echoed_tokens: list = []
 
     def request(self, method: str, route: str) -> None:
         with self._lock:
@@ -23,11 +24,18 @@ class Stats:
         with self._lock:
             self.faults[name] += 1
 
+    def echoed(self, token: str) -> None:
+        """The --echo-secrets fault sent this token back: a test searches its output for it."""
+        with self._lock:
+            self.faults["echo_secrets"] += 1
+            self.echoed_tokens.append(token)
+
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
             self.faults.clear()
             self.query_requests = 0
+            self.echoed_tokens = []
 
     def as_json(self) -> dict:
         with self._lock:
@@ -36,4 +44,5 @@ class Stats:
                 "requests_total": sum(self.requests.values()),
                 "query_requests": self.query_requests,
                 "faults_injected": dict(sorted(self.faults.items())),
+                "echoed_tokens": list(self.echoed_tokens),
             }

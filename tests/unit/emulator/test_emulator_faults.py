@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import time
+import urllib.parse
+from xml.etree import ElementTree
 
 import pytest
 
@@ -154,3 +157,85 @@ def test_insert_during_paging_adds_newest_sessions_on_later_pages():
         again = client.query(type="ReplicaTaskSession", sortDesc="CreationTime", pageSize=50, page=1).json()
         assert [r["UID"] for r in again["Refs"]["Refs"][3:]] == [r["UID"] for r in first["Refs"]["Refs"][:47]]
         assert emu.stats()["faults_injected"]["insert"] == 1
+
+
+def test_page_body_file_answers_every_query_page_with_the_file_as_it_is(client, emu, tmp_path):
+    body = tmp_path / "page.bin"
+    body.write_bytes(b"\xff\xfe<!DOCTYPE x>{not json")
+    emu.configure(page_body_file=str(body), page_content_type="text/html", page_status=502)
+    client.logon()
+    before = emu.stats()["faults_injected"].get("page_body", 0)
+    for page in (1, 2):
+        reply = client.query(type="ReplicaTaskSession", pageSize=5, page=page)
+        assert (reply.status, reply.body, reply.header("Content-Type")) == (502, body.read_bytes(), "text/html")
+        assert int(reply.header("Content-Length")) == len(body.read_bytes())
+    # Only the query service: the session and its logout are untouched.
+    assert client.request("GET", "/api/logonSessions").status == 200
+    assert emu.stats()["faults_injected"]["page_body"] == before + 2
+
+
+def test_page_body_page_replaces_only_that_page_and_an_empty_content_type_sends_none(client, emu, tmp_path):
+    body = tmp_path / "cut.json"
+    body.write_bytes(b'{"Entities":{"ReplicaTaskSessions":{"ReplicaTaskSessions":[{"UID":"urn:veeam:Rep')
+    emu.configure(page_body_file=str(body), page_body_page=3, page_content_type="")
+    client.logon()
+    pages = [client.query(type="ReplicaTaskSession", format="Entities", pageSize=5, page=page) for page in (1, 2, 3, 4)]
+    assert [p.json()["PagingInfo"]["PageNum"] for p in pages if p is not pages[2]] == [1, 2, 4]
+    assert pages[2].status == 200 and pages[2].body == body.read_bytes()
+    assert pages[2].header("Content-Type") is None and pages[0].header("Content-Type") == "application/json"
+    # The file is read per request: a test can change it between runs.
+    body.write_bytes(b"[]")
+    assert client.query(type="ReplicaTaskSession", pageSize=5, page=3).body == b"[]"
+
+
+@pytest.mark.parametrize("json_accept", [True, False])
+def test_echo_secrets_on_query_puts_the_callers_secrets_into_a_400_error(client, emu, json_accept):
+    emu.reset()
+    emu.configure(echo_secrets="query")
+    client.logon()
+    reply = client.query(type="ReplicaTaskSession", json_accept=json_accept)
+    basic = base64.b64encode(("%s:%s" % (emu.username, emu.password)).encode("utf-8")).decode("ascii")
+    assert reply.status == 400
+    message = reply.json()["Message"] if json_accept else ElementTree.fromstring(reply.body).get("Message")
+    for secret in (client.token, client.session_id, emu.password, basic, urllib.parse.quote(emu.password, safe="")):
+        assert secret in message, (secret, message)
+    stats = emu.stats()
+    assert stats["echoed_tokens"] == [client.token] and stats["faults_injected"]["echo_secrets"] == 1
+    assert client.logout().status == 204  # the logout is not affected
+
+
+def test_echo_secrets_on_logout_fails_the_logout_and_keeps_the_session(client, emu):
+    emu.reset()
+    emu.configure(echo_secrets="logout")
+    client.logon()
+    token, session_id = client.token, client.session_id
+    assert client.query(type="ReplicaTaskSession", pageSize=1).status == 200
+    reply = client.logout()
+    assert reply.status == 500 and token in reply.json()["Message"] and emu.password in reply.json()["Message"]
+    assert emu.stats()["echoed_tokens"] == [token] and emu.stats()["active_sessions"] == 1
+    emu.configure(echo_secrets="off")
+    client.token, client.session_id = token, session_id
+    assert client.logout().status == 204
+    assert emu.stats()["active_sessions"] == 0
+    emu.reset()
+    assert emu.stats()["echoed_tokens"] == []
+
+
+def test_page_body_settings_are_validated(emu, tmp_path):
+    for bad in ({"page_body_file": str(tmp_path / "missing.bin")}, {"page_body_file": str(tmp_path)},
+                {"page_status": 199}, {"page_status": 600}, {"page_content_type": "a\r\nX-Injected: 1"},
+                {"page_body_page": -1}, {"echo_secrets": "always"}):
+        with pytest.raises(Exception, match="400"):
+            emu.configure(**bad)
+    assert emu.config()["page_body_file"] == "" and emu.config()["echo_secrets"] == "off"
+
+
+def test_page_body_file_is_a_flag_too(tmp_path):
+    body = tmp_path / "page.xml"
+    body.write_bytes(b"<html/>")
+    with Emulator(sessions=100, seed=5, page_body_file=str(body), page_content_type="application/xml",
+                  **BASELINE) as emu, EmClient(emu) as client:
+        assert emu.config()["page_body_file"] == str(body)
+        client.logon()
+        reply = client.query(type="ReplicaTaskSession")
+        assert (reply.status, reply.body, reply.header("Content-Type")) == (200, b"<html/>", "application/xml")
