@@ -22,6 +22,8 @@ from ansible_runs import LOOKUP, configure_task, local_play, module_task
 from secret_scan import basic_credentials, find_leaks, leak_context, spellings
 
 LOGON_SESSION = "veeam_em.query.logon_session"
+COMPLIANCE = "veeam_em.query.replica_compliance_info"
+ROLE = "veeam_em.query.replica_compliance"
 
 PASSWORD = "p%40 &x=\"'\\ {{ no_template }} ü密;,+/="
 WRONG_PASSWORD = "w%2F &y=\"'\\ {{ nope }} ö鍵 ,;"
@@ -128,7 +130,8 @@ def test_no_secret_in_any_output_at_vvvv(ansible, emulators, ansible_debug):
 def test_a_logon_session_kept_for_a_play_shows_its_token_nowhere_at_vvvv(ansible, emulators, tmp_path):
     """veeam_em.query.logon_session returns the token by design; with no_log on that task (as its
     EXAMPLES do) the token, its logon-session id and the password stay out of every output of the
-    logon, of the tasks that use the session, of the logout and of their failures."""
+    logon, of the tasks that use the session (both modules, the lookup, the replica_compliance
+    role), of the logout and of their failures."""
     emulator = emulators.start(sessions=30, seed=24, password=PASSWORD)
     count = len(emulator.dump()["sessions"])
     kept = tmp_path / "kept-token"
@@ -148,6 +151,11 @@ def test_a_logon_session_kept_for_a_play_shows_its_token_nowhere_at_vvvv(ansible
         {"name": "on the session", "module_defaults": on_session, "block": [
             module_task("module on the session", {"page_size": 50}, register="r1"),
             _lookup_task("lookup on the session", "session_id=em_logon.session_id"),
+            {"name": "compliance on the session", COMPLIANCE: {"rpo": "24h"}, "check_mode": True, "register": "r5"},
+            # The role's module task gets session_id from the play's module_defaults too.
+            {"name": "role on the session", "ansible.builtin.include_role": {"name": ROLE},
+             "vars": {"replica_compliance_fail_on_violation": False}},
+            {"name": "role verdicts", "ansible.builtin.debug": {"msg": "{{ replica_compliance.summary.vm_count }}"}},
         ], "always": [
             {"name": "logout", LOGON_SESSION: {"state": "absent"}, "register": "r2"},
         ]},
@@ -155,7 +163,7 @@ def test_a_logon_session_kept_for_a_play_shows_its_token_nowhere_at_vvvv(ansible
          "register": "r3"},
         {"name": "logout bad token", LOGON_SESSION: dict(connection, session_id="{{ bad_token }}", state="absent"),
          "register": "r4", "ignore_errors": True},
-        {"name": "show registered", "ansible.builtin.debug": {"var": "[r0, r1, r2, r3, r4]"}},
+        {"name": "show registered", "ansible.builtin.debug": {"var": "[r0, r1, r2, r3, r4, r5]"}},
     ]
     run = ansible.playbook([local_play(tasks, vars_files=[str(variables)])], verbosity=4)
     stats = emulator.stats()
@@ -164,6 +172,9 @@ def test_a_logon_session_kept_for_a_play_shows_its_token_nowhere_at_vvvv(ansible
     assert run.status("logon") == "ok", run.explain()
     assert len(run.result("module on the session")["replica_task_sessions"]) == count, run.explain()
     assert str(run.result("lookup on the session")["msg"]) == str(count), run.explain()
+    assert run.status("compliance on the session") == "ok", run.explain()
+    vm_count = run.result("compliance on the session")["summary"]["vm_count"]
+    assert vm_count > 0 and str(run.result("role verdicts")["msg"]) == str(vm_count), run.explain()
     assert run.result("logout")["changed"] is True and run.result("logout again")["changed"] is False
     assert run.status("logout bad token") == "ok" and run.result("logout bad token")["changed"] is False
     assert stats["logons"] == stats["logouts"] == 1 and stats["failed_logons"] == 1, stats
@@ -181,6 +192,10 @@ def test_a_logon_session_kept_for_a_play_shows_its_token_nowhere_at_vvvv(ansible
         texts["result of %s" % record["task"]] = repr(record["result"])
     leaks = find_leaks(texts, secrets)
     assert not leaks, "secrets leaked:\n%s" % leak_context(texts, leaks)
+    # Where ansible-core shows the module arguments at -vvvv (2.19 and older), session_id is
+    # masked there like a password.
+    if '"invocation"' in run.stdout:
+        assert '"session_id": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"' in run.stdout, run.explain()
 
 
 def test_validate_certs_is_on_by_default_and_explains_the_fix(ansible, emulators):

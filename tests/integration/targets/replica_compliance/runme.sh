@@ -4,7 +4,7 @@
 #  2. every VM seen, a 24h RPO, the connection from VEEAM_EM_* only, fail_on_violation: the play
 #     fails with the summary, after writing the reports;
 #  3. per-job and per-VM RPOs (overlapping patterns) and exclusions (of seen and listed VMs);
-#  4. bad input, refused before any request reaches EM;
+#  4. bad input, refused with a message naming the input (no request: tests/reliability);
 #  5. docs/examples/compliance.yml (module_defaults).
 set -eux
 

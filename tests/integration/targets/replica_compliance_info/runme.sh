@@ -5,7 +5,7 @@
 #  1. every VM listed (plus one EM does not know): the module stops early;
 #  2. the same with history: every session read, the same verdicts;
 #  3. no vms (every VM seen), in check mode;
-#  4. bad input, refused before any request reaches EM;
+#  4. bad input, refused with a message naming the input (no request: tests/reliability);
 #  5. the EXAMPLES as documented.
 # The data holds long runners: VMs whose last success ended after newer, failed sessions began.
 set -eux

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The lookup against the EM emulator over HTTPS with certificate verification: same answers as
 # the module, one logon per call whatever the number of terms, vars > env, env-only
-# configuration, session_id reuse, on_empty, errors before any request, the EXAMPLES, and
-# neither the password nor the session token at -vvvv.
+# configuration, session_id reuse, on_empty, errors worded as the module's, and the EXAMPLES.
+# (Bad input sends no request and no secret shows at -vvvv: tests/reliability.)
 set -eux
 
 # shellcheck source=../setup_emulator/emulator.sh
@@ -24,13 +24,8 @@ for version in $(other_em_versions); do
 done
 start_emulator --sessions 500 --seed 23 --string-compare cs
 
-# Environment only (no veeam_em_* variable), at -vvvv so the output can be searched for secrets.
-ansible-playbook env_only.yml -e emu_dump="$EMU_DUMP" -vvvv "$@" > "$WORK/env_only.txt" 2>&1 || { cat "$WORK/env_only.txt"; exit 1; }
-basic="$("$PY" -c 'import base64, os; print(base64.b64encode((os.environ["VEEAM_EM_USERNAME"] + ":" + os.environ["VEEAM_EM_PASSWORD"]).encode()).decode())')"
-if grep -F -e "$VEEAM_EM_PASSWORD" -e "$basic" "$WORK/env_only.txt"; then
-  echo "the password appeared in -vvvv output" >&2
-  exit 1
-fi
+# Environment only (no veeam_em_* variable).
+ansible-playbook env_only.yml -e emu_dump="$EMU_DUMP" "$@"
 assert_no_leaked_sessions
 
 # EXAMPLES as documented (placeholders replaced; connection from the environment).
