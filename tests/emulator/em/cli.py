@@ -72,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=1, help="data and fault RNG seed (default 1)")
     parser.add_argument("--now", default=None, help="ISO UTC anchor of the data (default: now, truncated to the minute)")
     parser.add_argument("--days", type=float, default=14.0, help="history spread over this many days (default 14)")
+    parser.add_argument("--vms", type=int, default=None,
+                        help="VMs the sessions are spread over (default: one per 40 sessions, at least the special VMs)")
     parser.add_argument("--long-runners", type=int, default=0,
                         help="add this many VMs long-runner-NN whose last success ended after newer sessions started")
     parser.add_argument("--username", default=DEFAULT_USERNAME, help="Basic-auth user (default %(default)s)")
@@ -167,9 +169,11 @@ def main(argv=None) -> int:
         parser.error("--sessions must be at least 1")
     if args.no_serve and not args.dump_json:
         parser.error("--no-serve needs --dump-json")
+    if args.vms is not None and args.vms < 1:
+        parser.error("--vms must be at least 1")
     if args.long_runners < 0:
         parser.error("--long-runners must not be negative")
-    dataset = DataSet(args.seed, now, args.sessions, args.days, args.long_runners)
+    dataset = DataSet(args.seed, now, args.sessions, args.days, args.long_runners, vms=args.vms)
     if args.no_serve:
         # No socket yet: hrefs in this dump use EM's default address.
         data = dump.build(dataset, "https://127.0.0.1:9398", settings, now)

@@ -41,12 +41,13 @@ class DataSet:
     rendered keeps a consistent view while another thread inserts.
     """
 
-    def __init__(self, seed: int, now: int, sessions: int, days: float, long_runners: int = 0):
+    def __init__(self, seed: int, now: int, sessions: int, days: float, long_runners: int = 0,
+                 vms: int | None = None):
         self.seed = seed
         self.now = now
         self._lock = threading.Lock()
         self.version = 0
-        gen = _Generator(seed, now, sessions, days)
+        gen = _Generator(seed, now, sessions, days, vms=vms)
         self.servers = gen.servers
         self.jobs = gen.jobs
         self._vms = gen.vms
@@ -195,7 +196,8 @@ def _long_running_tasks(rng: random.Random, gen: "_Generator", count: int) -> li
 class _Generator:
     """Builds servers, jobs and VMs, then the task sessions of the jobs' runs."""
 
-    def __init__(self, seed: int, now: int, sessions: int, days: float, topology: _Generator | None = None):
+    def __init__(self, seed: int, now: int, sessions: int, days: float, topology: _Generator | None = None,
+                 vms: int | None = None):
         self.rng = random.Random(seed)
         self.now = now
         self.window = int(days * 24 * HOUR)
@@ -217,7 +219,8 @@ class _Generator:
                 name = names.SPECIAL_JOBS[number] if number < len(names.SPECIAL_JOBS) else "Replica Job %02d" % number
                 guid = _guid(rng)
                 self.jobs.append({"guid": guid, "uid": "urn:veeam:Job:%s" % guid, "name": name, "server": server})
-        vm_count = max(len(names.SPECIAL_VMS) + 10, sessions // 40)
+        # One VM per 40 sessions unless --vms says how many (the special VMs are always among them).
+        vm_count = max(len(names.SPECIAL_VMS) + 10, sessions // 40) if vms is None else max(len(names.SPECIAL_VMS), vms)
         self.vms = []
         for i in range(vm_count):
             if i < len(names.SPECIAL_VMS):

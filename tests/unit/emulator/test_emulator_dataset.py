@@ -133,3 +133,16 @@ def test_long_runners_end_after_newer_sessions_and_leave_the_rest_unchanged(tmp_
         assert parse_time(last["EndTimeUTC"]) > parse_time(newest["CreationTimeUTC"])
         assert parse_time(last["CreationTimeUTC"]) < NOW_TIME - datetime.timedelta(hours=30)
         assert all(s["JobSessionUid"] in {j["UID"] for j in data["job_sessions"]} for s in mine)
+
+
+@pytest.mark.parametrize("vms", [40, 300])
+def test_vms_sets_how_many_vms_the_sessions_are_spread_over(tmp_path, vms):
+    data = _dump(tmp_path, "--now", NOW, "--sessions", "6000", "--vms", str(vms))
+    assert len(data["sessions"]) == 6000
+    assert len({s["VmDisplayName"] for s in data["sessions"]}) == vms
+
+
+def test_vms_below_one_is_refused(tmp_path):
+    run = subprocess.run([sys.executable, EMULATOR, "--no-serve", "--dump-json", str(tmp_path / "d.json"), "--vms", "0"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and "--vms must be at least 1" in run.stderr
