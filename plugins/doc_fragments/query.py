@@ -1,7 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Query options of the replication task session module and lookup (one text for both)."""
+"""Query options of the replication task session module and lookup (one text for both).
+
+PAGING documents how results are paged (O(page_size), O(concurrency)); every plugin that reads
+sessions extends it, replica_compliance_info included, so the text and its bounds exist once.
+"""
 
 from __future__ import annotations
 
@@ -148,16 +152,6 @@ options:
       - Whether more sessions matched is returned as C(truncated) by the module.
       - Omit it to return every matching session.
     type: int
-  page_size:
-    description:
-      - Sessions requested per page (between 1 and 10000).
-    type: int
-    default: 500
-  concurrency:
-    description:
-      - How many pages are fetched in parallel after the first page (between 1 and 16).
-    type: int
-    default: 4
   jmespath:
     description:
       - A JMESPath expression applied to the list of normalized sessions, for example
@@ -181,4 +175,18 @@ notes:
 requirements:
   - requests
   - jmespath (only for O(jmespath))
+"""
+
+    PAGING = r"""
+options:
+  page_size:
+    description:
+      - Sessions requested per page (between 1 and 10000).
+    type: int
+    default: 500
+  concurrency:
+    description:
+      - How many pages are fetched in parallel after the first page of a query (between 1 and 16).
+    type: int
+    default: 4
 """

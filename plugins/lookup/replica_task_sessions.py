@@ -47,6 +47,7 @@ extends_documentation_fragment:
   - veeam_em.query.connection
   - veeam_em.query.connection.plugins
   - veeam_em.query.query
+  - veeam_em.query.query.paging
 """
 
 EXAMPLES = r"""

@@ -7,7 +7,7 @@ Usage (what the plugins do)::
 
     request = query_request(params)                              # raises VeeamEmInputError
     with EmClient(request.connection, warn=module.warn) as client:  # logs on (unless session_id)
-        page = client.query_page(request.query_type, filter_sent, ('sortDesc', 'CreationTime'), 500, 1)
+        page = client.query_page(request.scan.query_type, filter_sent, ('sortDesc', 'CreationTime'), 500, 1)
     # logged out here, also when the query raised
 
 What it guarantees (docs/em_behaviour.md, "Logon sessions and tokens"):

@@ -3,9 +3,12 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The RPO evaluation: one policy, one streaming evaluator, used by every caller.
 
-``compliance_policy(...)`` checks every input once and returns an immutable ``CompliancePolicy``;
-``ComplianceEvaluator(policy)`` then takes normalized sessions one at a time (``add``) in any
-order and gives the verdicts (``result``). The ``replica_compliance`` filter feeds it a list,
+``compliance_policy(...)`` checks what every input means (durations, times, globs, the ratio's
+bound from ``_options``) and returns an immutable ``CompliancePolicy``; the shapes (lists of
+strings, dictionaries, the accepted results) come checked by the caller's edge - the module's
+argument spec, or the filter's ``plugin_utils/_filter_input``. ``ComplianceEvaluator(policy)``
+then takes normalized sessions one at a time (``add``) in any order and gives the verdicts
+(``result``). The ``replica_compliance`` filter feeds it a list,
 the ``replica_compliance_info`` module feeds it pages as they arrive.
 
 Rules (documented for users in plugins/filter/replica_compliance.yml and the role README):
@@ -44,20 +47,17 @@ from __future__ import annotations
 import datetime
 import fnmatch
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ansible_collections.veeam_em.query.plugins.module_utils import _options
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError, VeeamEmResponseError
+from ansible_collections.veeam_em.query.plugins.module_utils._options import DEFAULT_ACCEPT, DEFAULT_AT_RISK_RATIO, DEFAULT_HISTORY_SECONDS
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.plugins.module_utils._time import (
-    DURATION_HELP, TICKS_PER_SECOND, TIME_HELP, duration_seconds, em_ticks, format_duration, now_ticks,
+    TICKS_PER_SECOND, TIME_HELP, duration_seconds, em_ticks, format_duration, now_ticks,
     parse_instant, ticks_to_datetime, ticks_to_iso,
 )
-
-RESULT_CHOICES = ("Success", "Warning", "Failed")
-DEFAULT_ACCEPT = ("Success", "Warning")
-DEFAULT_AT_RISK_RATIO = 0.8
-# The heat map's window when no lookback is given.
-DEFAULT_HISTORY_SECONDS = 7 * 86400
 
 REASON_NEVER_REPLICATED = "never replicated"
 REASON_NO_SUCCESS = "no successful replication in the data"
@@ -78,11 +78,13 @@ OUTCOME_RUNNING = "running"
 OUTCOME_NOTHING = "nothing"
 _COUNTED = (OUTCOME_SUCCESS, OUTCOME_WARNING, OUTCOME_FAILED, OUTCOME_RUNNING)
 _DAY_PRECEDENCE = (OUTCOME_FAILED, OUTCOME_WARNING, OUTCOME_SUCCESS, OUTCOME_RUNNING)
-_OUTCOME_INDEX = {"Success": 0, "Warning": 1, "Failed": 2}
+# The results in EM's order (Success, Warning, Failed) are the first three counters of a day.
+_OUTCOME_INDEX = {result: index for index, result in enumerate(REPLICA_TASK_SESSION.enums["Result"])}
 _RUNNING_INDEX = 3
 
 _DAY_TICKS = 86400 * TICKS_PER_SECOND
-_COMPLETED = "Completed"
+# EM's task states end with the finished one, Completed (the registry keeps EM's order).
+COMPLETED = REPLICA_TASK_SESSION.enums["State"][-1]
 
 
 def vm_name_key(vm_name: str) -> tuple:
@@ -137,13 +139,16 @@ class CompliancePolicy:
 def compliance_policy(rpo, vms=None, now=None, accept=DEFAULT_ACCEPT, at_risk_ratio=DEFAULT_AT_RISK_RATIO,
                       rpo_by_job=None, rpo_by_vm=None, exclude_vms=None, lookback=None,
                       option_names=None) -> CompliancePolicy:
-    """Check every input and return the policy; raise ``VeeamEmInputError`` naming the option and value.
+    """Check what every input means and return the policy; raise ``VeeamEmInputError`` naming
+    the option and value.
 
-    ``option_names`` maps the internal names (``rpo``, ``vms``, ``now``, ``accept``,
-    ``at_risk_ratio``, ``rpo_by_job``, ``rpo_by_vm``, ``exclude_vms``, ``lookback``) to the names
-    the caller's users know (``{"accept": "accept_results"}`` for the module). ``vms`` empty means
-    every VM seen, like None (ansible-core 2.17 renders a templated None as ``''``). ``now`` None
-    is the current time. ``rpo_by_job``/``rpo_by_vm`` None or empty means no override.
+    The caller has checked the shapes: ``vms``, ``exclude_vms`` and ``accept`` are lists of
+    strings (``accept`` of EM's results), ``rpo_by_job`` and ``rpo_by_vm`` dictionaries (the
+    module's argument spec, the filter's ``_filter_input``). ``option_names`` maps the internal
+    names (``rpo``, ``vms``, ``now``, ``accept``, ``at_risk_ratio``, ``rpo_by_job``, ``rpo_by_vm``,
+    ``exclude_vms``, ``lookback``) to the names the caller's users know (``{"accept":
+    "accept_results"}`` for the module). ``vms`` None or empty means every VM seen. ``now`` None
+    or empty is the current time. ``rpo_by_job``/``rpo_by_vm`` None or empty means no override.
     """
     names = dict(option_names or {})
 
@@ -152,10 +157,10 @@ def compliance_policy(rpo, vms=None, now=None, accept=DEFAULT_ACCEPT, at_risk_ra
 
     rpo_seconds = _duration("rpo", rpo, fail)
     at = _now(now, fail)
-    accepted = _strings("accept", accept, fail, choices=RESULT_CHOICES)
+    accepted = _unique(accept)
     if not accepted:
         fail("accept", list(accepted), "at least one result is needed")
-    wanted = None if vms is None or vms == "" else (_strings("vms", vms, fail) or None)
+    wanted = _unique(vms) or None
     ratio = _ratio(at_risk_ratio, fail)
     by_job = tuple((job, _duration("rpo_by_job", seconds, fail, key=job))
                    for job, seconds in _mapping("rpo_by_job", rpo_by_job, fail))
@@ -164,7 +169,7 @@ def compliance_policy(rpo, vms=None, now=None, accept=DEFAULT_ACCEPT, at_risk_ra
                          key=lambda item: (-len(item[0]), item[0])))
     for pattern, _seconds in by_vm:
         _glob("rpo_by_vm", pattern, fail)
-    excluded = () if exclude_vms is None or exclude_vms == "" else _strings("exclude_vms", exclude_vms, fail)
+    excluded = _unique(exclude_vms)
     for pattern in excluded:
         _glob("exclude_vms", pattern, fail)
     lookback_seconds = None
@@ -202,24 +207,14 @@ def _now(value, fail) -> int:
         return fail("now", value, message if not message.startswith("expected ") else "expected " + TIME_HELP)
 
 
-def _strings(option, value, fail, choices=None) -> tuple:
-    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (Sequence, set, frozenset)):
-        fail(option, value, "expected a list of strings")
-    items = list(value)
-    for item in items:
-        if not isinstance(item, str):
-            fail(option, value, "every item must be a string, %r is not" % (item,))
-        if choices is not None and item not in choices:
-            fail(option, value, "%r is not one of %s" % (item, ", ".join(choices)))
-    # Keep the caller's order but drop repeats, so a VM listed twice is evaluated once.
-    return tuple(dict.fromkeys(str(item) for item in items))
+def _unique(items) -> tuple:
+    """The caller's order without repeats (a VM listed twice is evaluated once); None is empty."""
+    return tuple(dict.fromkeys(items or ()))
 
 
 def _mapping(option, value, fail) -> list:
-    if value is None or value == "":
+    if not value:
         return []
-    if not isinstance(value, Mapping):
-        fail(option, value, "expected a dictionary of name: duration (%s)" % DURATION_HELP)
     items = []
     for key, seconds in value.items():
         if not isinstance(key, str) or not key:
@@ -238,14 +233,15 @@ def _glob(option, pattern, fail) -> None:
 
 
 def _ratio(value, fail) -> float:
+    bound = _options.bound("at_risk_ratio")
     number = None
     if not isinstance(value, bool) and isinstance(value, (int, float, str)):
         try:
             number = float(value)
         except ValueError:
             number = None
-    if number is None or not (0 < number <= 1):  # NaN fails both comparisons
-        fail("at_risk_ratio", value, "expected a number greater than 0 and at most 1")
+    if number is None or not bound.holds(number):  # NaN holds no bound
+        fail("at_risk_ratio", value, bound.problem)
     return number
 
 
@@ -330,7 +326,7 @@ class ComplianceEvaluator:
             record.newest_job = session.get("job_name")
 
         ended = _ticks(session, "end_time")
-        finished = state == _COMPLETED and result is not None and (ended is None or ended <= policy.now)
+        finished = state == COMPLETED and result is not None and (ended is None or ended <= policy.now)
         if record.days is not None and created >= self._history_start:
             index = (created - self._first_day_ticks) // _DAY_TICKS
             outcome = _OUTCOME_INDEX.get(result, None) if finished else _RUNNING_INDEX
@@ -447,7 +443,7 @@ class ComplianceEvaluator:
         notes = []
         if age_ticks > self.policy.at_risk_ratio * rpo_seconds * TICKS_PER_SECOND:
             notes.append("only %s left before the RPO is exceeded" % format_duration(rpo_seconds - age_seconds))
-        if record.newest_state == _COMPLETED and record.newest_result in ("Warning", "Failed"):
+        if record.newest_state == COMPLETED and record.newest_result in ("Warning", "Failed"):
             notes.append("newest session ended with %s" % record.newest_result)
         elif record.success_result == "Warning":
             notes.append("the replication that counts ended with Warning")

@@ -3,7 +3,8 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Read what an RPO verdict needs from EM, streaming, and stop as soon as it is decided.
 
-A VM's verdict depends only on two of its sessions (docs/docsite/rst/guide_compliance.rst):
+A VM's verdict depends only on two of its sessions (the user guide, docs/docsite/rst/user_guide.rst,
+section "The verdict inside the module: replica_compliance_info"):
 its newest session (creation time, then UID) and its newest accepted success ("replicated
 at" = its end time, or its creation time when EM gives no usable end). Every session read is
 handed to the evaluator (``ComplianceEvaluator.add``) once and then dropped, so memory is one
@@ -34,14 +35,13 @@ its last time) says what it read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ansible_collections.veeam_em.query.plugins.module_utils._client import EmClient
-from ansible_collections.veeam_em.query.plugins.module_utils._compliance import ComplianceEvaluator
-from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import compile_filter
+from ansible_collections.veeam_em.query.plugins.module_utils._compliance import COMPLETED, ComplianceEvaluator
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import and_filters, quote_value
 from ansible_collections.veeam_em.query.plugins.module_utils._paging import PAGES_PER_WINDOW_PER_WORKER, Scan, run_scan
-from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
-from ansible_collections.veeam_em.query.plugins.module_utils._time import TICKS_PER_SECOND, em_ticks, ticks_to_iso
+from ansible_collections.veeam_em.query.plugins.module_utils._time import TICKS_PER_SECOND, em_ticks, format_filter_time
 
 # A targeted query's VM names stay within this many filter characters, so that its URL (the
 # filter percent-encoded, about twice as long) stays far below HTTP.sys's request-line limit.
@@ -55,7 +55,6 @@ TARGETED_FROM_THE_START = 2
 # What one VM name costs in a targeted filter: VmDisplayName=="<name>", plus the comma.
 _NAME_OVERHEAD = len('VmDisplayName==""') + 1
 
-COMPLETED = 'Completed'
 _INFINITY = float('inf')
 
 
@@ -66,9 +65,10 @@ class ReadPlan:
     ``window_start``: sessions created before it are outside the lookback window.
     ``listed``: the VM names whose sessions the evaluator gets (None: every VM).
     ``needed``: the VMs whose verdict must be decided (None: every VM seen - read the whole
-    window). ``accept``: the results that count as a replication. ``early_stop`` False reads
-    every session of the needed VMs (by name when they are few, else the whole window): the
-    per-day history counts them all.
+    window). ``accept``: the results that count as a replication. ``scan``: how the queries page
+    (query type, page size, concurrency); each query sets its own filter and sort. ``early_stop``
+    False reads every session of the needed VMs (by name when they are few, else the whole
+    window): the per-day history counts them all.
     """
 
     window_start: int
@@ -76,8 +76,7 @@ class ReadPlan:
     accept: tuple
     listed: frozenset | None
     needed: frozenset | None
-    page_size: int
-    concurrency: int
+    scan: Scan
     early_stop: bool = True
 
 
@@ -129,6 +128,13 @@ def _success_decided(vm: _Vm, last: int) -> bool:
     return vm.best is not None and last < vm.best
 
 
+def _any_of(field: str, values) -> str:
+    """``field`` equal to one of ``values`` (at least one, no repeats), as the filter compiler
+    writes an option's values: one comparison, or an OR group in parentheses."""
+    comparisons = ['%s==%s' % (field, quote_value(value)) for value in values]
+    return comparisons[0] if len(comparisons) == 1 else '(%s)' % ','.join(comparisons)
+
+
 def _filter_chars(names) -> int:
     return sum(len(name) + name.count('"') + _NAME_OVERHEAD for name in names)
 
@@ -155,10 +161,9 @@ def _targeted_queries_needed(names) -> int:
 class ComplianceReader:
     """Runs the queries of a ``ReadPlan`` on an entered ``EmClient``, feeding ``evaluator``."""
 
-    def __init__(self, plan: ReadPlan, evaluator, query_type=REPLICA_TASK_SESSION):
+    def __init__(self, plan: ReadPlan, evaluator):
         self.plan = plan
         self.evaluator = evaluator
-        self.query_type = query_type
         self.queries: list = []
         self.vms = {name: _Vm() for name in plan.needed} if plan.needed is not None else {}
         self.newest = _Frontier()
@@ -170,21 +175,23 @@ class ComplianceReader:
 
     # -- filters -------------------------------------------------------------------------------
 
-    def _window(self, **params) -> str:
-        # The window in whole seconds around [window_start, now]: EM filter times are safest
-        # without fraction digits; the evaluator ignores what lies just outside.
+    def _window(self, *conditions: str) -> str:
+        """``conditions`` ANDed with the window in whole seconds around [window_start, now]: EM
+        filter times are safest without fraction digits; the evaluator ignores what lies just
+        outside. The values are the engine's own (checked policy, EM's spellings, names quoted
+        by ``quote_value``), so they are formatted here, not compiled as user input."""
         plan = self.plan
-        params['created_after'] = ticks_to_iso(plan.window_start // TICKS_PER_SECOND * TICKS_PER_SECOND)
-        params['created_before'] = ticks_to_iso((plan.now // TICKS_PER_SECOND + 1) * TICKS_PER_SECOND)
-        return compile_filter(params, self.query_type, plan.now)
+        field = plan.scan.query_type.time_field
+        return and_filters(*conditions, '%s>="%s"' % (field, format_filter_time(plan.window_start)),
+                           '%s<"%s"' % (field, format_filter_time(plan.now + TICKS_PER_SECOND)))
 
     def _scan(self, filter_expr: str, sort_field: str, stops: bool) -> Scan:
-        plan = self.plan
+        scan = self.plan.scan
         # A query that may stop asks for one page per worker ahead: pages fetched past the stop
         # are wasted. Memory: the UIDs of a few recent pages, never of every session.
-        window = plan.concurrency if stops else None
-        return Scan(self.query_type, filter_expr, sort_field, True, plan.page_size, plan.concurrency,
-                    dedupe_pages=2 * plan.concurrency * PAGES_PER_WINDOW_PER_WORKER, window=window)
+        return replace(scan, filter=filter_expr, sort_field=sort_field, descending=True,
+                       dedupe_pages=2 * scan.concurrency * PAGES_PER_WINDOW_PER_WORKER,
+                       window=scan.concurrency if stops else None)
 
     def _run(self, client, purpose: str, scan: Scan, consume) -> bool:
         """Run one query; return whether it read everything that matched."""
@@ -217,7 +224,7 @@ class ComplianceReader:
         if self.newest.exhausted:
             return  # every session of the window was read: nothing is left to decide
         self._pending = [name for name in names if self.vms[name].straggler is None]
-        success_filter = self._window(state=[COMPLETED], result=list(plan.accept))
+        success_filter = self._window('State==%s' % COMPLETED, _any_of('Result', plan.accept))
         self.success.exhausted = self._run(client, 'success', self._scan(success_filter, 'EndTime', True),
                                            self._consume_success)
         if self.success.exhausted:
@@ -233,7 +240,7 @@ class ComplianceReader:
             # Only this chunk's own names: EM compares names case-insensitively, so another
             # chunk's 'WEB01' comes back for 'web01' too and must not be handed on twice.
             chunk_names = frozenset(chunk)
-            self._run(client, 'targeted', self._scan(self._window(vm_name=chunk), 'CreationTime', False),
+            self._run(client, 'targeted', self._scan(self._window(_any_of('VmDisplayName', chunk)), 'CreationTime', False),
                       lambda page, names=chunk_names: self._consume_targeted(page, names))
 
     # -- consumers (one call per page, in server order) ---------------------------------------
@@ -345,22 +352,22 @@ class ComplianceReader:
         }
 
 
-def read_plan(policy, history: bool, page_size: int, concurrency: int) -> ReadPlan:
-    """The ``ReadPlan`` of a checked ``CompliancePolicy``: listed VMs minus the excluded ones
-    are the VMs to decide (excluded VMs are reported from the policy alone)."""
+def read_plan(request) -> ReadPlan:
+    """The ``ReadPlan`` of a ``ComplianceRequest``: the listed VMs minus the excluded ones are
+    the VMs to decide (excluded VMs are reported from the policy alone)."""
+    policy = request.policy
     needed = None
     if policy.vms is not None:
         needed = frozenset(name for name in policy.vms if policy.excluded_by(name) is None)
     return ReadPlan(window_start=policy.window_start, now=policy.now, accept=policy.accept, listed=needed,
-                    needed=needed, page_size=page_size, concurrency=concurrency, early_stop=not history)
+                    needed=needed, scan=request.scan, early_stop=not request.history)
 
 
 def run_compliance(request, warn=None, client_factory=EmClient) -> dict:
     """Evaluate ``request`` (a ``ComplianceRequest``) against EM: the verdicts as the
     ``replica_compliance`` filter returns them, plus ``request`` for troubleshooting."""
     evaluator = ComplianceEvaluator(request.policy, history=request.history)
-    reader = ComplianceReader(read_plan(request.policy, request.history, request.page_size, request.concurrency),
-                              evaluator)
+    reader = ComplianceReader(read_plan(request), evaluator)
     with client_factory(request.connection, warn=warn) as client:
         reader.read(client)
     result = evaluator.result()

@@ -43,9 +43,10 @@ RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 
 @dataclass
 class RetryPolicy:
-    """``retries`` extra attempts after the first one (0 = no retry)."""
+    """``retries`` extra attempts after the first one (0 = no retry): the ``retries`` option,
+    whose default is in ``_options``."""
 
-    retries: int = 3
+    retries: int
     base: float = 0.5
     cap: float = 10.0
     retry_after_cap: float = 30.0

@@ -4,10 +4,11 @@
 """Every option of the collection's plugins, defined once: type, default, bounds, choices, env.
 
 The module's ``argument_spec`` is generated from these tables, the lookup validates its
-options with the same generated spec, and the request builder (``_request``) takes defaults
-and bounds from here: changing a default or a bound is a one-line change in this file. The
-documentation of each option is in ``plugins/doc_fragments/`` (validate-modules and the unit
-tests keep the two in step).
+options with the same generated spec, and the request builder (``_request``) and the RPO
+evaluation (``_compliance``, also behind the ``replica_compliance`` filter) take defaults and
+bounds from here: changing a default or a bound is a one-line change in this file. The
+documentation of each option is in ``plugins/doc_fragments/`` and the module docs
+(validate-modules and the unit tests keep the two in step).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.veeam_em.query.plugins.module_utils._compliance import DEFAULT_ACCEPT, DEFAULT_AT_RISK_RATIO
 from ansible_collections.veeam_em.query.plugins.module_utils._normalize import SESSION_KEYS
 from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.plugins.module_utils._wire import WIRE_FORMATS
@@ -74,6 +74,13 @@ class Option:
 MAX_PAGE_SIZE = 10000
 MAX_CONCURRENCY = 16
 
+# The RPO evaluation's defaults, for the replica_compliance_info module (COMPLIANCE below), the
+# replica_compliance filter (its keyword defaults) and _compliance (compliance_policy's).
+DEFAULT_ACCEPT = ('Success', 'Warning')
+DEFAULT_AT_RISK_RATIO = 0.8
+# The history (heat map) window when no lookback is given (the filter without ``lookback``).
+DEFAULT_HISTORY_SECONDS = 7 * 86400
+
 CONNECTION = {
     'url': Option('str', required=True, env='VEEAM_EM_URL'),
     'username': Option('str', env='VEEAM_EM_USERNAME'),
@@ -128,16 +135,18 @@ MODULE_ONLY = {
 
 # The RPO evaluation of ``replica_compliance_info``: the same inputs and defaults as the
 # replica_compliance role (roles/replica_compliance/meta/argument_specs.yml) and filter. The
-# evaluation's own checks (``_compliance.compliance_policy``) validate the values - durations,
-# times, globs, the ratio's range - and name the option and the value; durations and times are
-# raw because an RPO may be an int of seconds or text such as 24h.
+# argument spec checks the shapes (lists, dicts, the accepted results); the evaluation's own
+# checks (``_compliance.compliance_policy``) validate what the values mean - durations, times,
+# globs, the ratio's bound - and name the option and the value. Durations and times are raw
+# because an RPO may be an int of seconds or text such as 24h.
 COMPLIANCE = {
     'rpo': Option('raw', default='24h'),
     'lookback': Option('raw', default='7d'),
     'vms': Option('list', elements='str'),
     'accept_results': Option('list', elements='str', default=DEFAULT_ACCEPT, choices=REPLICA_TASK_SESSION.enums['Result']),
     # raw: AnsibleModule's float conversion error does not show the value; the evaluation's does.
-    'at_risk_ratio': Option('raw', default=DEFAULT_AT_RISK_RATIO),
+    'at_risk_ratio': Option('raw', default=DEFAULT_AT_RISK_RATIO,
+                            bound=Bound(0, 1, 'expected a number greater than 0 and at most 1', low_exclusive=True)),
     'now': Option('raw'),
     'rpo_by_job': Option('dict'),
     'rpo_by_vm': Option('dict'),

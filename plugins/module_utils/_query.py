@@ -12,10 +12,11 @@ JMESPath always see complete sessions.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from operator import itemgetter
 
 from ansible_collections.veeam_em.query.plugins.module_utils._client import EmClient
-from ansible_collections.veeam_em.query.plugins.module_utils._paging import PAGES_PER_WINDOW_PER_WORKER, Scan, run_scan
+from ansible_collections.veeam_em.query.plugins.module_utils._paging import PAGES_PER_WINDOW_PER_WORKER, run_scan
 from ansible_collections.veeam_em.query.plugins.module_utils._request import QueryRequest
 from ansible_collections.veeam_em.query.plugins.module_utils._summary import Summary
 
@@ -31,11 +32,10 @@ def projector(fields: tuple | None):
 
 
 def scans(request: QueryRequest, keep_all_uids: bool) -> list:
-    """One ``Scan`` per term of ``request``."""
+    """One ``Scan`` per term of ``request``: the request's scan with the term's filter."""
     # Without a kept list, remember only the UIDs of the pages around the ones in flight.
-    dedupe = None if keep_all_uids else 2 * request.concurrency * PAGES_PER_WINDOW_PER_WORKER
-    return [Scan(request.query_type, term_filter, request.sort_field, request.descending, request.page_size,
-                 request.concurrency, request.limit, dedupe) for term_filter in request.filters]
+    dedupe = None if keep_all_uids else 2 * request.scan.concurrency * PAGES_PER_WINDOW_PER_WORKER
+    return [replace(request.scan, filter=term_filter, dedupe_pages=dedupe) for term_filter in request.filters]
 
 
 def run_query(request: QueryRequest, warn=None, client_factory=EmClient) -> dict:
@@ -44,7 +44,7 @@ def run_query(request: QueryRequest, warn=None, client_factory=EmClient) -> dict
     With several terms (the lookup), ``limit`` applies to each term, the sessions are
     concatenated in term order, and ``jmespath`` applies to the combined list.
     """
-    summary = Summary(request.query_type)
+    summary = Summary(request.scan.query_type)
     wanted_list = request.return_sessions or request.jmespath is not None
     project = None if request.jmespath is not None else projector(request.fields)
     sessions: list = []

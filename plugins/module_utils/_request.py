@@ -3,14 +3,16 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """One immutable, validated request, built from module params or lookup options.
 
-``query_request`` (and ``connection_settings`` for plugins that only log on) is the single place
-where option values are checked beyond what the argument spec can say: ranges, URLs, credentials,
-filters, JMESPath, fields. It takes every default and bound from ``_options``. Everything below
-it (client, paging, parsers) trusts the request and validates nothing again. Nothing here touches
-the network, so bad input fails before any request.
+``query_request`` (``compliance_request`` for replica_compliance_info, ``connection_settings``
+and ``logon_session_settings`` for plugins that only log on) is the single place where option
+values are checked beyond what the argument spec can say: bounds, URLs, blank credentials,
+filters, JMESPath; the RPO policy's values through ``_compliance.compliance_policy``. It takes
+every default and bound from ``_options``. Everything below it (client, paging, parsers) trusts
+the request and validates nothing again. Nothing here touches the network, so bad input fails
+before any request.
 
-Inputs are expected to have passed the argument spec (types, choices, required options):
-``AnsibleModule`` does that for modules, ``ArgumentSpecValidator`` for the lookup.
+Inputs have passed the argument spec (types, choices, required options), and nothing here checks
+those again: ``AnsibleModule`` does that for modules, ``ArgumentSpecValidator`` for the lookup.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from ansible_collections.veeam_em.query.plugins.module_utils import _deps, _opti
 from ansible_collections.veeam_em.query.plugins.module_utils._compliance import CompliancePolicy, compliance_policy
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import add_term, compile_filter
+from ansible_collections.veeam_em.query.plugins.module_utils._paging import Scan
 from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION, QueryType
 from ansible_collections.veeam_em.query.plugins.module_utils._time import now_ticks
 
-# ``url`` (design contract): https://em01:9398, https://em01:9398/api (with or without a trailing
-# slash), and a bare host em01 (or em01:9398, em01/api), which means https://em01:9398. An
-# explicit https://em01 keeps port 443 (a reverse proxy).
+# ``url`` as documented for the option: https://em01:9398, https://em01:9398/api (with or without
+# a trailing slash), and a bare host em01 (or em01:9398, em01/api), which means
+# https://em01:9398. An explicit https://em01 keeps port 443 (a reverse proxy).
 DEFAULT_PORT = 9398
 _SCHEMES = ('https', 'http')
 _API_VERSION = re.compile(r'(latest|v[0-9]+(_[0-9]+)?)\Z')
@@ -38,18 +41,19 @@ _API_VERSION = re.compile(r'(latest|v[0-9]+(_[0-9]+)?)\Z')
 @dataclass(frozen=True)
 class ConnectionSettings:
     """The connection options, validated. ``password`` and ``session_id`` are kept out of
-    ``repr()`` so that a settings object in a traceback or debug print never shows them."""
+    ``repr()`` so that a settings object in a traceback or debug print never shows them. No
+    field has a default: ``connection_settings`` gives every one, the defaults from ``_options``."""
 
     base_url: str
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    session_id: str | None = field(default=None, repr=False)
-    validate_certs: bool = True
-    ca_path: str | None = None
-    timeout: float = 30.0
-    retries: int = 3
-    api_version: str = 'latest'
-    wire_format: str = 'json'
+    username: str | None
+    password: str | None = field(repr=False)
+    session_id: str | None = field(repr=False)
+    validate_certs: bool
+    ca_path: str | None
+    timeout: float
+    retries: int
+    api_version: str
+    wire_format: str
 
     @property
     def logs_on(self) -> bool:
@@ -61,18 +65,14 @@ class ConnectionSettings:
 class QueryRequest:
     """Everything needed to run a query, computed without touching the network.
 
-    ``filters`` holds one compiled EM filter (or None) per lookup term, in term order.
+    ``scan`` is how each term's query runs (query type, sort, page size, concurrency, limit);
+    ``filters`` holds its compiled EM filter (or None) per lookup term, in term order.
     ``fields`` is None for every session key; ``jmespath`` a compiled expression or None.
     """
 
     connection: ConnectionSettings
-    query_type: QueryType
+    scan: Scan
     filters: tuple
-    sort_field: str
-    descending: bool
-    page_size: int
-    concurrency: int
-    limit: int | None
     jmespath: object | None = None
     fields: tuple | None = None
     return_sessions: bool = True
@@ -80,13 +80,13 @@ class QueryRequest:
 
 @dataclass(frozen=True)
 class ComplianceRequest:
-    """What ``replica_compliance_info`` runs: the connection, the checked RPO policy, and how to page."""
+    """What ``replica_compliance_info`` runs: the connection, the checked RPO policy, and how
+    its queries page (``scan``; the reader sets each query's filter and sort)."""
 
     connection: ConnectionSettings
     policy: CompliancePolicy
     history: bool
-    page_size: int
-    concurrency: int
+    scan: Scan
 
 
 def _value(params: dict, name: str):
@@ -96,12 +96,15 @@ def _value(params: dict, name: str):
 
 
 def _bounded(params: dict, name: str):
-    """The option value checked against its bound (None stays None: no value, no bound)."""
+    """The option value checked against its bound (None stays None: no value, no bound).
+
+    The argument spec has made it a number; its ``int`` type lets a boolean through, though.
+    """
     value = _value(params, name)
     bound = _options.bound(name)
     if value is None or bound is None:
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not bound.holds(value):
+    if isinstance(value, bool) or not bound.holds(value):
         raise VeeamEmInputError(name, value, bound.problem)
     return value
 
@@ -117,14 +120,6 @@ def _jmespath(expression):
         raise VeeamEmInputError('jmespath', expression, 'not a valid JMESPath expression: %s' % exc) from None
 
 
-def _sort_field(query_type: QueryType, value: str) -> str:
-    # EM field names are case-insensitive; the request carries EM's own spelling.
-    for name in query_type.sort_fields:
-        if isinstance(value, str) and name.lower() == value.lower():
-            return name
-    raise VeeamEmInputError('sort_by', value, 'must be one of %s' % ', '.join(query_type.sort_fields))
-
-
 def _fields(value) -> tuple | None:
     # An empty list (e.g. from a template) means every key, like an omitted option.
     if not value:
@@ -138,23 +133,19 @@ def query_request(params: dict, terms=(None,), now: int | None = None, query_typ
     ``now`` (ticks, default the current time) anchors relative ages such as ``24h``. Raises
     ``VeeamEmInputError`` naming the first bad option and its value.
     """
-    limit = _bounded(params, 'limit')
-    page_size = _bounded(params, 'page_size')
-    concurrency = _bounded(params, 'concurrency')
+    # sort_by is one of the argument spec's choices, in EM's own spelling.
+    scan = Scan(query_type=query_type, filter=None, sort_field=_value(params, 'sort_by'),
+                descending=_value(params, 'sort_order') == 'descending', limit=_bounded(params, 'limit'),
+                page_size=_bounded(params, 'page_size'), concurrency=_bounded(params, 'concurrency'))
     base = compile_filter(params, query_type, now_ticks() if now is None else now)
     terms = list(terms) or [None]
     filters = tuple(add_term(base, term, position, query_type) for position, term in enumerate(terms, 1))
     return QueryRequest(
         # The query options first: they are what a user edits most.
+        scan=scan,
         filters=filters,
         jmespath=_jmespath(params.get('jmespath')),
         connection=connection_settings(params),
-        query_type=query_type,
-        sort_field=_sort_field(query_type, _value(params, 'sort_by')),
-        descending=_value(params, 'sort_order') == 'descending',
-        page_size=page_size,
-        concurrency=concurrency,
-        limit=limit,
         fields=_fields(params.get('fields')),
         return_sessions=bool(_value(params, 'return_sessions')),
     )
@@ -168,50 +159,50 @@ def compliance_request(params: dict) -> ComplianceRequest:
     if lookback == '':
         # The module always reads a window; an empty value (a template's omitted default) is the default.
         lookback = _options.default('lookback')
+    # The argument spec has checked the shapes (lists, dicts, accept_results' choices, history's
+    # bool); the policy checks what the values mean, as it does for the replica_compliance filter.
     policy = compliance_policy(
         _value(params, 'rpo'), vms=params.get('vms'), now=params.get('now'), accept=_value(params, 'accept_results'),
         at_risk_ratio=_value(params, 'at_risk_ratio'), rpo_by_job=params.get('rpo_by_job'),
         rpo_by_vm=params.get('rpo_by_vm'), exclude_vms=params.get('exclude_vms'), lookback=lookback,
         option_names={'accept': 'accept_results'},
     )
-    history = _value(params, 'history')
-    if not isinstance(history, bool):
-        raise VeeamEmInputError('history', history, 'must be a boolean')
-    return ComplianceRequest(connection=connection_settings(params), policy=policy, history=history,
-                             page_size=_bounded(params, 'page_size'), concurrency=_bounded(params, 'concurrency'))
+    # Each query's filter and sort are the reader's (_compliance_read); newest first throughout.
+    scan = Scan(query_type=REPLICA_TASK_SESSION, filter=None, sort_field=REPLICA_TASK_SESSION.time_field, descending=True,
+                page_size=_bounded(params, 'page_size'), concurrency=_bounded(params, 'concurrency'))
+    return ComplianceRequest(connection=connection_settings(params), policy=policy, history=_value(params, 'history'),
+                             scan=scan)
+
+
+def _session_id(params: dict) -> str | None:
+    session_id = params.get('session_id')
+    # A token read from a file or variable often ends in a newline.
+    return (session_id.strip() or None) if session_id is not None else None
 
 
 def connection_settings(params: dict) -> ConnectionSettings:
     """Validate the connection options of ``params``; raise ``VeeamEmInputError`` naming the
     first bad one. Never shows a secret value."""
-    url = params.get('url')
-    if url is None:
-        raise VeeamEmInputError('url', None, 'is required (or set VEEAM_EM_URL)')
-    base_url = normalize_base_url(url)
-    session_id = params.get('session_id')
-    if isinstance(session_id, str):
-        # A token read from a file or variable often ends in a newline.
-        session_id = session_id.strip() or None
+    session_id = _session_id(params)
+    return _connection(params, session_id, None if session_id else 'is required unless session_id is given')
+
+
+def _connection(params: dict, session_id: str | None, credentials_needed: str | None) -> ConnectionSettings:
+    """The settings with ``session_id``; ``credentials_needed`` (the problem text when they are
+    missing) says that username and password must be given."""
+    base_url = normalize_base_url(params.get('url'))
     username, password = params.get('username'), params.get('password')
-    if not session_id:
+    if credentials_needed:
+        # The argument spec counts a username or password given as None or '' as present.
         if not username:
-            raise VeeamEmInputError('username', username, 'is required unless session_id is given')
-        if password is None or password == '':
+            raise VeeamEmInputError('username', username, credentials_needed)
+        if not password:
             # The value is a secret: report only that it is missing.
-            raise VeeamEmInputError('password', '', 'is required unless session_id is given')
-    validate_certs = _value(params, 'validate_certs')
-    if not isinstance(validate_certs, bool):
-        raise VeeamEmInputError('validate_certs', validate_certs, 'must be a boolean')
-    timeout = _value(params, 'timeout')
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-        raise VeeamEmInputError('timeout', timeout, 'must be a number of seconds')
+            raise VeeamEmInputError('password', '', credentials_needed)
     timeout = float(_bounded(params, 'timeout'))
-    retries = _value(params, 'retries')
-    if not isinstance(retries, int):
-        raise VeeamEmInputError('retries', retries, _options.bound('retries').problem)
     retries = _bounded(params, 'retries')
     api_version = _value(params, 'api_version')
-    if not isinstance(api_version, str) or not _API_VERSION.match(api_version):
+    if not _API_VERSION.match(api_version):
         raise VeeamEmInputError('api_version', api_version, "must be 'latest' or an EM version such as 'v1_7'")
     ca_path = params.get('ca_path')
     if ca_path is not None:
@@ -220,8 +211,8 @@ def connection_settings(params: dict) -> ConnectionSettings:
         if not (os.path.isfile(ca_path) or os.path.isdir(ca_path)):
             raise VeeamEmInputError('ca_path', ca_path, 'must be a CA bundle file or a directory')
     return ConnectionSettings(
-        base_url=base_url, username=username, password=password,
-        session_id=session_id, validate_certs=validate_certs, ca_path=ca_path, timeout=timeout, retries=retries,
+        base_url=base_url, username=username, password=password, session_id=session_id,
+        validate_certs=_value(params, 'validate_certs'), ca_path=ca_path, timeout=timeout, retries=retries,
         api_version=api_version, wire_format=_value(params, 'wire_format'),
     )
 
@@ -236,18 +227,14 @@ def logon_session_settings(params: dict, check_mode: bool = False) -> tuple[str,
     """
     state = _value(params, 'state')
     if state == 'absent':
-        session_id = params.get('session_id')
-        if not isinstance(session_id, str) or not session_id.strip():
+        session_id = _session_id(params)
+        if not session_id:
             if check_mode:
                 return state, None
             # The value is a secret: report only that it is missing.
             raise VeeamEmInputError('session_id', '', 'is required with state=absent (the session to log out)')
-        return state, connection_settings(params)
-    if not params.get('username'):
-        raise VeeamEmInputError('username', params.get('username'), 'is required to log on (state=present)')
-    if not params.get('password'):
-        raise VeeamEmInputError('password', '', 'is required to log on (state=present)')
-    return state, connection_settings(dict(params, session_id=None))
+        return state, _connection(params, session_id, None)
+    return state, _connection(params, None, 'is required to log on (state=present)')
 
 
 def normalize_base_url(url: str) -> str:

@@ -22,6 +22,7 @@ description:
     a verdict. Few listed VMs are read by name. For many, the module reads newest first
     (C(sortDesc=CreationTime)), then the accepted successes by end time (C(sortDesc=EndTime)), which finds a
     long session that ended after newer ones started, and reads the few VMs still undecided by name.
+    A query that may stop early fetches only O(concurrency) pages ahead of the evaluation.
     Without O(vms), or with O(history), every session of the window is read.
   - One logon and one logout per run (none with O(session_id)), also when a query fails. Invalid input
     fails before any request reaches EM.
@@ -96,17 +97,6 @@ options:
       - Needs every session of the window, so the module does not stop early.
     type: bool
     default: false
-  page_size:
-    description:
-      - Sessions requested per page (between 1 and 10000).
-    type: int
-    default: 500
-  concurrency:
-    description:
-      - How many pages are fetched in parallel after the first page of a query (between 1 and 16).
-      - A query that may stop early fetches only this many pages ahead of the evaluation.
-    type: int
-    default: 4
 author:
   - veeam_em.query contributors (@veeam-em)
 notes:
@@ -123,6 +113,7 @@ seealso:
     description: The role that runs this module and writes reports.
 extends_documentation_fragment:
   - veeam_em.query.connection
+  - veeam_em.query.query.paging
   - veeam_em.query.attributes
 """
 

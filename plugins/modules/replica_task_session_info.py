@@ -40,6 +40,7 @@ seealso:
 extends_documentation_fragment:
   - veeam_em.query.connection
   - veeam_em.query.query
+  - veeam_em.query.query.paging
   - veeam_em.query.attributes
 """
 

@@ -1,7 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Input checks shared by the filters: plain data, the session list, list-valued arguments."""
+"""Input checks shared by the filters: plain data, the session list, list- and dict-valued arguments.
+
+A filter has no argument spec, so these are the checks of the shapes that a module's argument
+spec makes (a list of strings, one of EM's results, a dictionary); what the values mean is
+checked behind them by the engine (``module_utils/_compliance.compliance_policy``).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,10 @@ from collections.abc import Mapping, Sequence
 
 from ansible.errors import AnsibleFilterError
 
-RESULT_CHOICES = ("Success", "Warning", "Failed")
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
+
+# EM's session results, from the query-type registry.
+RESULT_CHOICES = REPLICA_TASK_SESSION.enums["Result"]
 
 # Keys a session needs for per-VM evaluation; the rest of the normalized session is passed through.
 _REQUIRED_SESSION_KEYS = ("vm_name", "state", "result", "creation_time")
@@ -90,3 +98,12 @@ def string_list(value, option: str, plugin: str, choices: Sequence[str] | None =
             )
     # Keep the caller's order but drop repeats, so a VM listed twice is evaluated once.
     return list(dict.fromkeys(items))
+
+
+def dictionary(value, option: str, plugin: str, expected: str) -> dict:
+    """Check a dictionary argument (``expected`` says what it maps, for the message)."""
+    if not isinstance(value, Mapping):
+        raise AnsibleFilterError(
+            "%s: invalid value for '%s': expected %s (got %r)" % (plugin, option, expected, to_plain(value))
+        )
+    return to_plain(value)

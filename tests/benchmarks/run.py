@@ -1,4 +1,4 @@
-"""Benchmark harness: the module and lookup against a requests client and a uri loop (issue 7).
+"""Benchmark harness: the module and lookup against a requests client and a uri loop.
 
 ``make bench`` (tools/bench.sh) runs the full benchmark and rewrites the generated block of
 docs/performance.md; ``--quick`` is the `make test` gate: small data, one repetition, and it

@@ -1,4 +1,4 @@
-"""What the benchmark measures: the scenarios, the contenders and the targets (issue 7).
+"""What the benchmark measures: the scenarios, the contenders and the targets.
 
 Data, not code paths: run.py walks these tables, report.py renders them.
 """

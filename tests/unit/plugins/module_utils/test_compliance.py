@@ -15,6 +15,7 @@ import random
 
 import pytest
 
+from ansible_collections.veeam_em.query.plugins.module_utils import _options
 from ansible_collections.veeam_em.query.plugins.module_utils._compliance import (
     ComplianceEvaluator, compliance_policy,
 )
@@ -49,22 +50,21 @@ class TestPolicyChecks:
         with pytest.raises(dataclasses.FrozenInstanceError):
             policy.rpo_seconds = 1
 
+    # What the values mean. Their shapes (lists of strings, dictionaries, accept's choices) are
+    # the edges' checks: the module's argument spec (test_options.py) and the filter's
+    # _filter_input (tests/unit/plugins/filter/test_replica_compliance_shapes.py).
     @pytest.mark.parametrize("option, value, fragment", [
         ("rpo", "24x", "expected a number of seconds or a duration"),
         ("rpo_by_job", {"Replicate": "soon"}, "the duration of 'Replicate'"),
-        ("rpo_by_job", ["Replicate"], "expected a dictionary"),
         ("rpo_by_vm", {"sql*": 0}, "greater than zero"),
         ("rpo_by_vm", {"": "4h"}, "non-empty string"),
-        ("exclude_vms", "test-*", "expected a list of strings"),
         ("exclude_vms", [""], "an empty pattern"),
-        ("exclude_vms", [3], "every item must be a string"),
-        ("accept", ["Success", "Pending"], "'Pending' is not one of Success, Warning, Failed"),
         ("accept", [], "at least one result"),
         ("at_risk_ratio", 0, "greater than 0 and at most 1"),
         ("at_risk_ratio", float("nan"), "greater than 0 and at most 1"),
+        ("at_risk_ratio", "1.01", "greater than 0 and at most 1"),
         ("lookback", "1h", "at least the longest RPO (1d)"),
         ("now", "yesterday", "expected an ISO-8601"),
-        ("vms", "web01", "expected a list of strings"),
     ])
     def test_bad_value_names_the_option_and_the_value(self, option, value, fragment):
         arguments = {"rpo": "24h", "now": NOW, option: value}
@@ -77,9 +77,22 @@ class TestPolicyChecks:
 
     def test_option_names_are_the_callers(self):
         with pytest.raises(VeeamEmInputError) as caught:
-            compliance_policy("24h", now=NOW, accept=["Nope"], option_names={"accept": "accept_results"})
+            compliance_policy("24h", now=NOW, accept=[], option_names={"accept": "accept_results"})
         assert caught.value.option == "accept_results"
         assert str(caught.value).startswith("Invalid value for option 'accept_results':")
+
+    def test_the_ratio_bound_is_the_option_tables(self, monkeypatch):
+        monkeypatch.setitem(_options.COMPLIANCE, "at_risk_ratio", dataclasses.replace(
+            _options.COMPLIANCE["at_risk_ratio"], bound=_options.Bound(0.5, 1, "must be between 0.5 and 1")))
+        assert compliance_policy("24h", now=NOW, at_risk_ratio=0.6).at_risk_ratio == 0.6
+        with pytest.raises(VeeamEmInputError, match="must be between 0.5 and 1"):
+            compliance_policy("24h", now=NOW, at_risk_ratio=0.4)
+
+    def test_repeats_are_dropped_in_the_callers_order(self):
+        policy = compliance_policy("24h", now=NOW, vms=["b", "a", "b"], accept=["Warning", "Success", "Warning"],
+                                   exclude_vms=["t*", "t*"])
+        assert (policy.vms, policy.accept, policy.exclude_vms) == (("b", "a"), ("Warning", "Success"), ("t*",))
+        assert compliance_policy("24h", now=NOW, vms=[]).vms is None
 
     def test_lookback_must_cover_the_longest_override(self):
         # rpo_by_vm reaches 3 d: a 2 d lookback could not see a VM replicated 2.5 d ago

@@ -18,7 +18,10 @@ import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils import _compliance_read
 from ansible_collections.veeam_em.query.plugins.module_utils._compliance_read import ComplianceReader, ReadPlan
-from ansible_collections.veeam_em.query.plugins.module_utils._time import em_ticks
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import compile_filter
+from ansible_collections.veeam_em.query.plugins.module_utils._paging import Scan
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._time import TICKS_PER_SECOND, em_ticks, ticks_to_iso
 from ansible_collections.veeam_em.query.tests.emulator.em.timefmt import parse_filter_datetime
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.engine_client import (
     HOUR, KIND, EngineClient, add_sessions, dataset, decisive_sessions,
@@ -66,11 +69,17 @@ class Recorder:
                        self.best[name][1] if name in self.best else None) for name in names}
 
 
+def scan_of(page_size, concurrency):
+    """The compliance request's scan: the registry's type, newest first; the reader sets each query's filter and sort."""
+    return Scan(query_type=REPLICA_TASK_SESSION, filter=None, sort_field='CreationTime', descending=True,
+                page_size=page_size, concurrency=concurrency)
+
+
 def read(data, vms=None, lookback_hours=7 * 24, page_size=50, concurrency=3, now=NOW, **client_options):
     window_start = now - lookback_hours * HOUR
     names = None if vms is None else frozenset(vms)
     plan = ReadPlan(window_start=window_start, now=now, accept=ACCEPT, listed=names, needed=names,
-                    page_size=page_size, concurrency=concurrency)
+                    scan=scan_of(page_size, concurrency))
     recorder = Recorder(window_start, now, ACCEPT)
     client = EngineClient(data, **client_options)
     reader = ComplianceReader(plan, recorder)
@@ -234,3 +243,26 @@ def test_a_frontier_knows_exactly_what_it_has_read():
     assert not frontier.has_read(7, 'd') and not frontier.has_read(6, 'a')
     frontier.advance(8, 'e')
     assert not frontier.ordered
+
+
+@pytest.mark.parametrize('now', [NOW, NOW + 1234567, NOW + TICKS_PER_SECOND - 1])
+@pytest.mark.parametrize('accept', [('Success',), ('Warning', 'Success'), ('Success', 'Warning', 'Failed')])
+def test_the_window_filters_are_what_the_filter_compiler_writes_for_the_same_options(now, accept):
+    """The reader formats its own filters (its values are checked already); they are exactly the
+    filter compiler's output for the equivalent typed options."""
+    window_start = now - 7 * 24 * HOUR + 5678
+    plan = ReadPlan(window_start=window_start, now=now, accept=accept, listed=None, needed=None,
+                    scan=scan_of(10, 2))
+    reader = ComplianceReader(plan, None)
+    window = {'created_after': ticks_to_iso(window_start // TICKS_PER_SECOND * TICKS_PER_SECOND),
+              'created_before': ticks_to_iso((now // TICKS_PER_SECOND + 1) * TICKS_PER_SECOND)}
+
+    def compiled(**params):
+        return compile_filter(dict(window, **params), REPLICA_TASK_SESSION, now)
+
+    # pylint: disable=protected-access
+    assert reader._window() == compiled()
+    assert reader._window('State==Completed', _compliance_read._any_of('Result', accept)) == \
+        compiled(state=['Completed'], result=list(accept))
+    for names in (['web01'], ['web 01', 'a",Name=="b', 'WEB01', 'x(y);z'], ['db_01', 'sql-01']):
+        assert reader._window(_compliance_read._any_of('VmDisplayName', names)) == compiled(vm_name=names)

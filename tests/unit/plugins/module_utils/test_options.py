@@ -10,7 +10,7 @@ import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.veeam_em.query.plugins.module_utils._options import (
-    CONNECTION, MODULE_ONLY, QUERY, argument_rules, argument_spec,
+    COMPLIANCE, CONNECTION, MODULE_ONLY, QUERY, argument_rules, argument_spec,
 )
 
 ENV_NAMES = {
@@ -62,6 +62,10 @@ def test_defaults():
     ({"url": "em01", "session_id": "t", "sort_by": "creationtime"}, "sort_by"),
     ({"url": "em01", "session_id": "t", "limit": "many"}, "limit"),
     ({"url": "em01", "session_id": "t", "fields": ["vm_name", "vm"]}, "fields"),
+    # The request builder checks none of these types again.
+    ({"url": "em01", "session_id": "t", "timeout": "soon"}, "timeout"),
+    ({"url": "em01", "session_id": "t", "retries": "often"}, "retries"),
+    ({"url": "em01", "session_id": "t", "validate_certs": "maybe"}, "validate_certs"),
 ])
 def test_rules(params, message):
     result = _validate(params)
@@ -90,3 +94,9 @@ def test_the_spec_is_a_fresh_copy_each_time():
     first = argument_spec(CONNECTION)
     first["url"]["required"] = False
     assert argument_spec(CONNECTION)["url"]["required"] is True
+
+
+def test_paging_options_are_one_entry_for_every_plugin():
+    # page_size's and concurrency's default and bound are defined once; the compliance module
+    # shares the query options' entries rather than a copy.
+    assert COMPLIANCE["page_size"] is QUERY["page_size"] and COMPLIANCE["concurrency"] is QUERY["concurrency"]

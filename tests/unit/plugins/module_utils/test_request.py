@@ -24,17 +24,18 @@ def request(**params):
 
 def test_defaults_come_from_the_option_table():
     built = request()
-    assert (built.page_size, built.concurrency, built.limit) == (500, 4, None)
-    assert (built.sort_field, built.descending, built.fields, built.return_sessions) == ("CreationTime", True, None, True)
+    assert (built.scan.page_size, built.scan.concurrency, built.scan.limit) == (500, 4, None)
+    assert (built.scan.sort_field, built.scan.descending, built.fields, built.return_sessions) == ("CreationTime", True, None, True)
     assert built.connection.base_url == "https://em01:9398"
     assert (built.connection.timeout, built.connection.retries, built.connection.validate_certs) == (30.0, 3, True)
-    assert built.filters == (None,)
+    assert (built.connection.api_version, built.connection.wire_format) == ("latest", "json")
+    assert built.filters == (None,) and built.scan.filter is None
 
 
 def test_a_changed_bound_in_the_table_is_the_bound_enforced(monkeypatch):
     monkeypatch.setitem(_options.QUERY, "page_size", dataclasses.replace(
         _options.QUERY["page_size"], default=7, bound=_options.Bound(1, 9, "must be between 1 and 9")))
-    assert request().page_size == 7
+    assert request().scan.page_size == 7
     with pytest.raises(VeeamEmInputError, match="must be between 1 and 9"):
         request(page_size=10)
 
@@ -42,6 +43,8 @@ def test_a_changed_bound_in_the_table_is_the_bound_enforced(monkeypatch):
 @pytest.mark.parametrize("option, value", [
     ("limit", 0), ("limit", -1), ("page_size", 0), ("page_size", 10001), ("concurrency", 0),
     ("concurrency", 17), ("timeout", 0), ("timeout", 3601), ("retries", -1), ("retries", 21),
+    # The argument spec's int type lets booleans through.
+    ("page_size", True), ("retries", False),
 ])
 def test_out_of_range_numbers_fail_naming_option_and_value(option, value):
     with pytest.raises(VeeamEmInputError) as caught:
@@ -52,7 +55,7 @@ def test_out_of_range_numbers_fail_naming_option_and_value(option, value):
 
 def test_in_range_numbers_pass():
     built = request(limit=1, page_size=10000, concurrency=16, timeout=3600, retries=20)
-    assert (built.limit, built.page_size, built.concurrency) == (1, 10000, 16)
+    assert (built.scan.limit, built.scan.page_size, built.scan.concurrency) == (1, 10000, 16)
 
 
 def test_query_errors_come_before_connection_errors():
@@ -74,20 +77,24 @@ def test_fields(value, expected):
     assert request(fields=value).fields == expected
 
 
-def test_sort_field_is_em_spelling_and_order_is_a_flag():
-    built = request(sort_by="endtime", sort_order="ascending")
-    assert (built.sort_field, built.descending) == ("EndTime", False)
+def test_sort_field_is_the_option_and_order_is_a_flag():
+    # sort_by has passed the argument spec's choices (EM's spelling), see test_options.py.
+    built = request(sort_by="EndTime", sort_order="ascending")
+    assert (built.scan.sort_field, built.scan.descending) == ("EndTime", False)
 
 
+# What the argument spec cannot say (its types and required options are test_options.py's):
+# present but blank values, a session_id of whitespace, the URL's form, the API version, the CA path.
 @pytest.mark.parametrize("params, option", [
     ({"username": "u", "password": "p"}, "url"),
+    ({"url": " ", "username": "u", "password": "p"}, "url"),
     ({"url": "em01", "password": "p"}, "username"),
+    ({"url": "em01", "username": "", "password": "p"}, "username"),
     ({"url": "em01", "username": "u"}, "password"),
-    ({"url": "em01", "username": "u", "password": "p", "timeout": "soon"}, "timeout"),
+    ({"url": "em01", "username": "u", "password": "", "session_id": " \n"}, "password"),
     ({"url": "em01", "username": "u", "password": "p", "api_version": "1.7"}, "api_version"),
     ({"url": "em01", "username": "u", "password": "p", "ca_path": "/nonexistent/ca.pem"}, "ca_path"),
     ({"url": "ftp://em01", "username": "u", "password": "p"}, "url"),
-    ({"url": "em01", "username": "u", "password": "p", "validate_certs": "yes"}, "validate_certs"),
 ])
 def test_bad_settings_name_the_option(params, option):
     with pytest.raises(VeeamEmInputError) as info:

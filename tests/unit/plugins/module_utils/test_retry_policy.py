@@ -7,23 +7,29 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.veeam_em.query.plugins.module_utils import _options
 from ansible_collections.veeam_em.query.plugins.module_utils._http import RetryPolicy, parse_retry_after
 
 NOW = 1795935600.0  # Sun, 29 Nov 2026 07:00:00 GMT
 
 
+def policy_of(**fields) -> RetryPolicy:
+    """The policy with the retries option's default (the client always passes the option)."""
+    return RetryPolicy(retries=_options.default('retries'), **fields)
+
+
 def test_backoff_doubles_up_to_the_cap_at_maximum_jitter():
-    policy = RetryPolicy(base=0.5, cap=10.0, random=lambda: 1.0)
+    policy = policy_of(base=0.5, cap=10.0, random=lambda: 1.0)
     assert [policy.backoff(n) for n in range(7)] == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
 
 
 def test_full_jitter_spans_zero_to_the_ceiling():
-    assert RetryPolicy(random=lambda: 0.0).backoff(3) == 0.0
-    assert RetryPolicy(base=0.5, random=lambda: 0.5).backoff(2) == 1.0
+    assert policy_of(random=lambda: 0.0).backoff(3) == 0.0
+    assert policy_of(base=0.5, random=lambda: 0.5).backoff(2) == 1.0
 
 
 def test_retry_after_wins_and_is_capped():
-    policy = RetryPolicy(random=lambda: 1.0, retry_after_cap=30.0, now=lambda: NOW)
+    policy = policy_of(random=lambda: 1.0, retry_after_cap=30.0, now=lambda: NOW)
     assert policy.delay(0, '3') == 3.0
     assert policy.delay(0, '3600') == 30.0
     assert policy.delay(2, 'Sun, 29 Nov 2026 07:00:20 GMT') == 20.0

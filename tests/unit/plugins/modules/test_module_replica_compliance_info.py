@@ -19,6 +19,7 @@ import yaml
 from ansible.module_utils import basic
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.veeam_em.query.plugins.doc_fragments.query import ModuleDocFragment as QueryFragment
 from ansible_collections.veeam_em.query.plugins.filter.replica_compliance import replica_compliance
 from ansible_collections.veeam_em.query.plugins.module_utils import _compliance_read
 from ansible_collections.veeam_em.query.plugins.module_utils._compliance_read import run_compliance
@@ -98,6 +99,10 @@ def test_success_returns_the_filter_structure_and_no_facts_in_check_mode(em):
     ({"page_size": 0}, ["'page_size'", "0"]),
     ({"concurrency": 99}, ["'concurrency'", "99"]),
     ({"history": "sometimes"}, ["history", "sometimes"]),
+    # Shapes are the argument spec's (the filter checks them in _filter_input instead).
+    ({"rpo_by_job": ["Replicate SQL"]}, ["rpo_by_job", "dict"]),
+    ({"vms": {"web01": True}}, ["vms", "list"]),
+    ({"accept_results": []}, ["'accept_results'", "at least one result"]),
 ])
 def test_bad_input_is_refused_naming_the_option_and_the_value_before_any_request(em, args, words):
     outcome = run_module(dict(CONNECTION, url=em.host, **args))
@@ -243,7 +248,9 @@ def test_examples_use_fqcn_and_valid_arguments():
 
 
 def test_documented_options_are_the_argument_spec():
-    documented = yaml.safe_load(module.DOCUMENTATION)["options"]
+    # page_size and concurrency are documented once, in the query fragment's PAGING variant.
+    assert "veeam_em.query.query.paging" in yaml.safe_load(module.DOCUMENTATION)["extends_documentation_fragment"]
+    documented = dict(yaml.safe_load(module.DOCUMENTATION)["options"], **yaml.safe_load(QueryFragment.PAGING)["options"])
     assert set(documented) == set(COMPLIANCE)
     for name, option in COMPLIANCE.items():
         assert documented[name].get("default") == (list(option.default) if isinstance(option.default, tuple)

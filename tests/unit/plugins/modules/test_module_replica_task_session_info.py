@@ -26,7 +26,7 @@ from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em 
 
 try:  # ansible-core 2.19+
     from ansible.module_utils.testing import patch_module_args
-except ImportError:  # older: the pre-2.19 way (tooling.md gotcha 2)
+except ImportError:  # ansible-core before 2.19 has no patch_module_args: set basic._ANSIBLE_ARGS instead
     patch_module_args = None
 
 CONNECTION = {"url": "https://em01:9398", "username": "svc", "password": "pa$$word;42"}
