@@ -1,11 +1,21 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The fake EM server (fake_em.py) shared by the unit tests of the engine and of the edges."""
+"""For every plugin unit test: no VEEAM_EM_* variable of the test process, and the fake EM server
+(fake_em.py) shared by the unit tests of the engine and of the edges."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def _no_veeam_em_environment(monkeypatch):
+    """The plugins read VEEAM_EM_* options; a test sets the ones it means (monkeypatch.setenv)."""
+    for name in [name for name in os.environ if name.startswith('VEEAM_EM_')]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture(scope='module')

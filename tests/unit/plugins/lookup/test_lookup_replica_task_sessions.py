@@ -6,27 +6,18 @@ terms combined with keyword filters, on_empty, secrets kept out of errors."""
 
 from __future__ import annotations
 
-import contextlib
-import json
 import sys
 
 import pytest
 
 from ansible.errors import AnsibleError
-from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.veeam_em.query.plugins.modules import replica_task_session_info as module
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
-from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import PASSWORD, USERNAME, FakeEm
+from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import PASSWORD, FakeEm
+from ansible_collections.veeam_em.query.tests.unit.plugins.modules.harness import run_module
 
-try:  # ansible-core 2.19+
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:
-    patch_module_args = None
-
-ENV = ("URL", "USERNAME", "PASSWORD", "SESSION_ID", "VALIDATE_CERTS", "CA_PATH", "TIMEOUT", "RETRIES")
 SECRET = "S3cr3t-pw;with=odd&chars"
 CREDENTIALS = {"username": "svc", "password": SECRET}
 
@@ -38,12 +29,6 @@ def lookup_plugin():
     plugin = lookup_loader.get("veeam_em.query.replica_task_sessions")
     assert plugin is not None
     return plugin
-
-
-@pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    for name in ENV:
-        monkeypatch.delenv("VEEAM_EM_" + name, raising=False)
 
 
 @pytest.fixture
@@ -146,23 +131,6 @@ def test_unknown_keyword_is_refused(lookup_plugin, captured):
 
 # --- parity with the module ---------------------------------------------------------------
 
-class _ModuleExit(Exception):
-    pass
-
-
-def _module_failure(args, monkeypatch):
-    def fail_json(self, **result):
-        raise _ModuleExit(result["msg"])
-
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-    context = patch_module_args(args) if patch_module_args else contextlib.nullcontext()
-    if patch_module_args is None:
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-    with context, pytest.raises(_ModuleExit) as caught:
-        module.main()
-    return str(caught.value)
-
-
 @pytest.mark.parametrize("args", [
     {"limit": "abc"},
     {"limit": -1},
@@ -181,11 +149,13 @@ def _module_failure(args, monkeypatch):
     {"created_after": "1d", "created_before": "2d"},
     {"url": None},
 ])
-def test_lookup_and_module_word_bad_input_identically(lookup_plugin, monkeypatch, args):
+def test_lookup_and_module_word_bad_input_identically(lookup_plugin, args):
     full = dict({"url": "em01"}, **CREDENTIALS)
     full.update(args)
     full = {key: value for key, value in full.items() if value is not None}
-    module_message = _module_failure(full, monkeypatch)
+    outcome = run_module(module, full)
+    assert outcome.failed
+    module_message = outcome.result["msg"]
     with pytest.raises(AnsibleError) as caught:
         lookup_plugin.run([], {}, **full)
     assert caught.value.message == module_message
@@ -202,14 +172,9 @@ def em(server):
     return FakeEm(SPECS).install(server)
 
 
-def fake_em_options(em, **options):
-    return dict({"url": em.host, "username": USERNAME, "password": PASSWORD}, **options)
-
-
 def test_terms_anded_with_keywords_one_logon_for_all(lookup_plugin, em):
     result = lookup_plugin.run(["Result==Failed", 'VmDisplayName=="web 01"'], {},
-                               **fake_em_options(em, created_after="2026-11-28T00:00:00Z", result=["Failed", "warning"],
-                                                 limit=1))
+                               **em.options(created_after="2026-11-28T00:00:00Z", result=["Failed", "warning"], limit=1))
     keywords = '(Result==Failed,Result==Warning);State==Completed;CreationTime>="2026-11-28T00:00:00Z"'
     assert [r[2]["filter"].split(";CreationTime<")[0] for r in em.query_requests()] == [
         "(%s;(Result==Failed))" % keywords, '(%s;(VmDisplayName=="web 01"))' % keywords]
@@ -219,8 +184,8 @@ def test_terms_anded_with_keywords_one_logon_for_all(lookup_plugin, em):
 
 
 def test_jmespath_applies_to_the_combined_list_and_fields_shape_the_items(lookup_plugin, em):
-    assert lookup_plugin.run(["Name==a", "Name==b"], {}, **fake_em_options(em, jmespath="length(@)")) == [8]
-    assert lookup_plugin.run([], {}, **fake_em_options(em, limit=2, fields=["vm_name"])) == [
+    assert lookup_plugin.run(["Name==a", "Name==b"], {}, **em.options(jmespath="length(@)")) == [8]
+    assert lookup_plugin.run([], {}, **em.options(limit=2, fields=["vm_name"])) == [
         {"vm_name": SPECS[0].vm_name}, {"vm_name": SPECS[1].vm_name}]
 
 
@@ -230,12 +195,12 @@ def test_on_empty(lookup_plugin, server, monkeypatch):
     # The fake EM speaks plain http, which is warned about too: keep the warnings of interest.
     monkeypatch.setattr(sys.modules[type(lookup_plugin).__module__].display, "warning",
                         lambda text: warnings.append(text) if "found no session" in text else None)
-    assert lookup_plugin.run(["Name==nobody"], {}, **fake_em_options(em)) == []
+    assert lookup_plugin.run(["Name==nobody"], {}, **em.options()) == []
     assert warnings == []
-    assert lookup_plugin.run(["Name==nobody"], {}, **fake_em_options(em, on_empty="warn")) == []
+    assert lookup_plugin.run(["Name==nobody"], {}, **em.options(on_empty="warn")) == []
     assert len(warnings) == 1 and "(Name==nobody)" in warnings[0]
     with pytest.raises(AnsibleError, match="found no session"):
-        lookup_plugin.run(["Name==nobody"], {}, **fake_em_options(em, on_empty="error"))
+        lookup_plugin.run(["Name==nobody"], {}, **em.options(on_empty="error"))
     assert em.counts["logon"] == em.counts["logout"] == 3
 
 
@@ -243,6 +208,6 @@ def test_engine_errors_are_lookup_errors_without_secrets(lookup_plugin, em):
     # Even when EM echoes the password in its error text, the lookup masks it.
     em.fail_next("/api/query", 400, body=em_bodies.error_json("bad request for password %s" % PASSWORD, 400))
     with pytest.raises(AnsibleError) as caught:
-        lookup_plugin.run([], {}, **fake_em_options(em))
+        lookup_plugin.run([], {}, **em.options())
     assert PASSWORD not in caught.value.message and "bad request for password" in caught.value.message
     assert em.counts["logon"] == em.counts["logout"] == 1

@@ -64,6 +64,10 @@ class FakeEm:
         httpserver.expect_request(re.compile('.*')).respond_with_handler(self.handle)
         return self
 
+    def options(self, **extra) -> dict:
+        """Plugin options that log on to this fake EM, plus ``extra``."""
+        return dict({'url': self.host, 'username': USERNAME, 'password': PASSWORD}, **extra)
+
     def fail_next(self, path_prefix: str, status: int, times: int = 1, body: bytes = b'',
                   headers: dict | None = None, content_type: str = 'application/json') -> None:
         for _i in range(times):

@@ -5,35 +5,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 import pytest
 
 from ansible.module_utils import basic
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.veeam_em.query.plugins.module_utils import _exit
-
-try:  # ansible-core 2.19+
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # older
-    patch_module_args = None
+from ansible_collections.veeam_em.query.tests.unit.plugins.modules.harness import module_args
 
 SECRET = "s3cr;42"
-
-
-@contextlib.contextmanager
-def module_args(args):
-    if patch_module_args is not None:
-        with patch_module_args(args):
-            yield
-    else:
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = None
 
 
 def sessions(count=_exit.LARGE, **extra):

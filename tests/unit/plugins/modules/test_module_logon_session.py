@@ -18,24 +18,23 @@ from ansible_collections.veeam_em.query.plugins.module_utils._options import (
     CONNECTION, LOGON_SESSION, LOGON_SESSION_RULES, argument_rules, argument_spec,
 )
 from ansible_collections.veeam_em.query.plugins.modules import logon_session as module
-from ansible_collections.veeam_em.query.tests.unit.plugins.modules import test_module_replica_task_session_info as shared
-
-# The fixture: a fake EM, exit_json/fail_json captured, no VEEAM_EM_* variables in the environment.
-em = shared.em
-ModuleExit, connection, module_args = shared.ModuleExit, shared.connection, shared.module_args
+from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import FakeEm
+from ansible_collections.veeam_em.query.tests.unit.plugins.modules.harness import run_module
 
 FIRST_ID = '00000001-5a95-4156-8867-91f069b7c2cc'
 
 
+@pytest.fixture
+def em(server):
+    return FakeEm().install(server)
+
+
 def run(args):
-    with module_args(args):
-        with pytest.raises(ModuleExit) as caught:
-            module.main()
-    return caught.value
+    return run_module(module, args)
 
 
 def test_present_returns_the_session_and_does_not_log_out(em):
-    outcome = run(connection(em))
+    outcome = run(em.options())
     assert not outcome.failed
     token = outcome.result['session_id']
     assert outcome.result == {'changed': True, 'session_id': token, 'logon_session_id': FIRST_ID,
@@ -44,21 +43,21 @@ def test_present_returns_the_session_and_does_not_log_out(em):
 
 
 def test_present_logs_on_even_when_module_defaults_hand_it_a_session_id(em):
-    old = run(connection(em)).result['session_id']
-    outcome = run(dict(connection(em), session_id=old))
+    old = run(em.options()).result['session_id']
+    outcome = run(dict(em.options(), session_id=old))
     assert outcome.result['changed'] is True and outcome.result['session_id'] not in (old, None)
     assert em.counts['logon'] == 2
 
 
 def test_present_in_check_mode_does_not_log_on(em):
-    outcome = run(dict(connection(em), _ansible_check_mode=True))
+    outcome = run(dict(em.options(), _ansible_check_mode=True))
     assert outcome.result == {'changed': True, 'session_id': None, 'logon_session_id': None,
                               'user_name': None, 'idle_expiry_seconds': 900}
     assert em.requests == []
 
 
 def test_absent_logs_the_session_out_once(em):
-    token = run(connection(em)).result['session_id']
+    token = run(em.options()).result['session_id']
     assert run({'url': em.host, 'session_id': token, 'state': 'absent'}).result == {
         'changed': True, 'user_name': 'EM\\svc'}
     assert em.deleted == [FIRST_ID]
@@ -67,7 +66,7 @@ def test_absent_logs_the_session_out_once(em):
 
 
 def test_absent_in_check_mode_keeps_the_session(em):
-    token = run(connection(em)).result['session_id']
+    token = run(em.options()).result['session_id']
     outcome = run({'url': em.host, 'session_id': token, 'state': 'absent', '_ansible_check_mode': True})
     assert outcome.result['changed'] is True and em.tokens == {token: FIRST_ID}
 
@@ -80,7 +79,7 @@ def test_absent_in_check_mode_without_a_session_does_nothing(em):
 
 
 def test_absent_takes_the_session_from_the_environment(em, monkeypatch):
-    token = run(connection(em)).result['session_id']
+    token = run(em.options()).result['session_id']
     monkeypatch.setenv('VEEAM_EM_SESSION_ID', token)
     assert run({'url': em.host, 'state': 'absent'}).result['changed'] is True
 
@@ -105,14 +104,14 @@ def test_bad_input_is_refused_naming_the_option(em, args, words):
 
 
 def test_a_refused_logon_fails_without_the_password(em):
-    outcome = run(dict(connection(em), password='wrong-S3cr3t'))
+    outcome = run(dict(em.options(), password='wrong-S3cr3t'))
     assert outcome.failed and 'was refused (HTTP 401' in outcome.result['msg']
     assert 'wrong-S3cr3t' not in json.dumps(outcome.result)
 
 
 def test_return_documents_every_key_of_both_states(em):
     documented = set(yaml.safe_load(module.RETURN))
-    present = run(connection(em)).result
+    present = run(em.options()).result
     absent = run({'url': em.host, 'session_id': present['session_id'], 'state': 'absent'}).result
     assert documented == (set(present) | set(absent)) - {'changed'}
 
