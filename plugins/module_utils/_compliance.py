@@ -55,8 +55,8 @@ from ansible_collections.veeam_em.query.plugins.module_utils._errors import Veea
 from ansible_collections.veeam_em.query.plugins.module_utils._options import DEFAULT_ACCEPT, DEFAULT_AT_RISK_RATIO, DEFAULT_HISTORY_SECONDS
 from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.plugins.module_utils._time import (
-    TICKS_PER_SECOND, TIME_HELP, duration_seconds, em_ticks, format_duration, now_ticks,
-    parse_instant, ticks_to_datetime, ticks_to_iso,
+    TICKS_PER_SECOND, TIME_HELP, duration_seconds, format_duration, now_ticks,
+    parse_instant, session_time_ticks, ticks_to_datetime, ticks_to_iso,
 )
 
 REASON_NEVER_REPLICATED = "never replicated"
@@ -460,9 +460,7 @@ def _ticks(session: Mapping, key: str) -> int | None:
     if value is None or value == "":
         return None
     try:
-        if isinstance(value, str):
-            return em_ticks(value)
-        return parse_instant(value).ticks
+        return session_time_ticks(value)
     except (ValueError, TypeError, OverflowError) as exc:
         raise VeeamEmResponseError(
             "session %s has an unreadable %s %r: %s" % (session.get("uid") or session.get("name"), key, value, exc)
