@@ -84,11 +84,11 @@ FULL = (
              profile=True),
     # The compliance role over the whole data set: the emulator spreads the sessions over 14 days
     # and role.yml sets a 15-day lookback, so the role reads the same N sessions as the client.
-    # The emulator makes N / 40 VMs (2,500 and 12,500).
+    # The estates of the targets: 2,000 and 10,000 VMs (--vms; the emulator's default is N / 40).
     Scenario("role-100k", sessions=100_000, latency_ms=0, page_size=500, reps=3,
-             contenders=("reference", "role", "role_vms")),
+             contenders=("reference", "role", "role_vms"), emulator_flags=("--vms", "2000")),
     Scenario("role-500k", sessions=500_000, latency_ms=0, page_size=500, reps=2,
-             contenders=("reference", "role", "role_vms")),
+             contenders=("reference", "role", "role_vms"), emulator_flags=("--vms", "10000")),
 )
 
 # `--quick` (the `make test` gate): small, one repetition, and what is asserted is the request
