@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""replica_compliance_info: input checks before the network, the filter's structure, early stop.
+"""replica_compliance_info: input checks, the filter's structure, early stop.
 
 The verdicts are compared with the ``replica_compliance`` filter applied to every session of the
 emulator's data set (read through the emulator's own query engine): an early stop must give
@@ -16,7 +16,6 @@ import json
 import pytest
 import yaml
 
-from ansible.module_utils import basic
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.veeam_em.query.plugins.doc_fragments.query import ModuleDocFragment as QueryFragment
@@ -37,10 +36,8 @@ from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import e
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.engine_client import (
     BASE, HOUR, KIND, EngineClient, add_sessions, dataset,
 )
-from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import PASSWORD, USERNAME, FakeEm
-from ansible_collections.veeam_em.query.tests.unit.plugins.modules.test_module_replica_task_session_info import (
-    ModuleExit, module_args,
-)
+from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import FakeEm
+from ansible_collections.veeam_em.query.tests.unit.plugins.modules.harness import run_module
 from ansible_collections.veeam_em.query.tests.emulator.em.timefmt import parse_filter_datetime
 
 NOW_TEXT = '2026-11-29T08:00:00Z'
@@ -49,33 +46,14 @@ CONNECTION = {"url": "https://em01:9398", "username": "svc", "password": "pa$$wo
 
 
 @pytest.fixture
-def em(server, monkeypatch):
-    for name in ("URL", "USERNAME", "PASSWORD", "SESSION_ID", "VALIDATE_CERTS", "CA_PATH", "TIMEOUT", "RETRIES"):
-        monkeypatch.delenv("VEEAM_EM_" + name, raising=False)
-
-    def exit_json(self, **result):
-        raise ModuleExit(False, result)
-
-    def fail_json(self, **result):
-        raise ModuleExit(True, result)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+def em(server):
     specs = [em_bodies.make_spec(index, result=result) for index, result in enumerate(("Success", "Failed", "Warning"))]
     return FakeEm(specs).install(server)
 
 
-def run_module(args):
-    with module_args(args):
-        with pytest.raises(ModuleExit) as caught:
-            module.main()
-    return caught.value
-
-
 def test_success_returns_the_filter_structure_and_no_facts_in_check_mode(em):
     names = sorted({spec.vm_name for spec in em.specs})
-    outcome = run_module({"url": em.host, "username": USERNAME, "password": PASSWORD, "vms": names + ["gone"],
-                          "now": "2026-11-29T00:00:00Z", "_ansible_check_mode": True})
+    outcome = run_module(module, em.options(vms=names + ["gone"], now="2026-11-29T00:00:00Z", _ansible_check_mode=True))
     assert not outcome.failed
     result = outcome.result
     assert set(result) == {"changed", "compliant", "non_compliant", "excluded", "summary", "request"}
@@ -104,13 +82,13 @@ def test_success_returns_the_filter_structure_and_no_facts_in_check_mode(em):
     ({"vms": {"web01": True}}, ["vms", "list"]),
     ({"accept_results": []}, ["'accept_results'", "at least one result"]),
 ])
-def test_bad_input_is_refused_naming_the_option_and_the_value_before_any_request(em, args, words):
-    outcome = run_module(dict(CONNECTION, url=em.host, **args))
+def test_bad_input_is_refused_naming_the_option_and_the_value(em, args, words):
+    # That no request is sent: tests/reliability/test_input_validation.py.
+    outcome = run_module(module, dict(CONNECTION, url=em.host, **args))
     assert outcome.failed
     for word in words:
         assert word in outcome.result["msg"], outcome.result["msg"]
     assert "pa$$word;42" not in json.dumps(outcome.result)
-    assert em.requests == []
 
 
 class _Factory:

@@ -5,15 +5,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 import pytest
 import yaml
 
-from ansible.module_utils import basic
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.text.converters import to_bytes
 
 from ansible_collections.veeam_em.query.plugins.module_utils import _deps as deps, _normalize as normalize
 from ansible_collections.veeam_em.query.plugins.module_utils._options import (
@@ -23,64 +20,18 @@ from ansible_collections.veeam_em.query.plugins.module_utils._request import que
 from ansible_collections.veeam_em.query.plugins.modules import replica_task_session_info as module
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import PASSWORD, USERNAME, FakeEm
-
-try:  # ansible-core 2.19+
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core before 2.19 has no patch_module_args: set basic._ANSIBLE_ARGS instead
-    patch_module_args = None
+from ansible_collections.veeam_em.query.tests.unit.plugins.modules.harness import run_module
 
 CONNECTION = {"url": "https://em01:9398", "username": "svc", "password": "pa$$word;42"}
 
 
-@contextlib.contextmanager
-def module_args(args):
-    if patch_module_args is not None:
-        with patch_module_args(args):
-            yield
-    else:
-        basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
-        try:
-            yield
-        finally:
-            basic._ANSIBLE_ARGS = None
-
-
-class ModuleExit(Exception):
-    def __init__(self, failed, result):
-        super().__init__(result.get("msg"))
-        self.failed = failed
-        self.result = result
-
-
 @pytest.fixture
-def em(server, monkeypatch):
-    for name in ("URL", "USERNAME", "PASSWORD", "SESSION_ID", "VALIDATE_CERTS", "CA_PATH", "TIMEOUT", "RETRIES"):
-        monkeypatch.delenv("VEEAM_EM_" + name, raising=False)
-
-    def exit_json(self, **result):
-        raise ModuleExit(False, result)
-
-    def fail_json(self, **result):
-        raise ModuleExit(True, result)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
+def em(server):
     return FakeEm([em_bodies.make_spec(0, result="Failed", total_size=3)]).install(server)
 
 
-def connection(em):
-    return {"url": em.host, "username": USERNAME, "password": PASSWORD}
-
-
-def run_module(args):
-    with module_args(args):
-        with pytest.raises(ModuleExit) as caught:
-            module.main()
-    return caught.value
-
-
 def test_success_returns_documented_keys_and_no_facts(em):
-    outcome = run_module(dict(connection(em), result="failed", vm_name=["web 01"], _ansible_check_mode=True))
+    outcome = run_module(module, dict(em.options(), result="failed", vm_name=["web 01"], _ansible_check_mode=True))
     assert not outcome.failed
     result = outcome.result
     assert result["changed"] is False
@@ -91,7 +42,7 @@ def test_success_returns_documented_keys_and_no_facts(em):
 
 
 def test_jmespath_result_only_when_asked_and_return_sessions_false_drops_the_list(em):
-    result = run_module(dict(connection(em), jmespath="[].vm_name", return_sessions=False)).result
+    result = run_module(module, dict(em.options(), jmespath="[].vm_name", return_sessions=False)).result
     assert result["jmespath_result"] == ["vm000"] and "replica_task_sessions" not in result
 
 
@@ -112,7 +63,7 @@ def test_jmespath_result_only_when_asked_and_return_sessions_false_drops_the_lis
 def test_bad_input_is_refused_naming_the_option_and_the_value(em, args, words):
     params = dict(CONNECTION, **args)
     params = {key: value for key, value in params.items() if value is not None}
-    outcome = run_module(params)
+    outcome = run_module(module, params)
     assert outcome.failed
     for word in words:
         assert word in outcome.result["msg"]
@@ -121,14 +72,14 @@ def test_bad_input_is_refused_naming_the_option_and_the_value(em, args, words):
 
 def test_missing_requests_is_reported(em, monkeypatch):
     monkeypatch.setattr(deps, "HAS_REQUESTS", False)
-    outcome = run_module(connection(em))
+    outcome = run_module(module, em.options())
     assert outcome.failed and "requests" in outcome.result["msg"]
 
 
 def test_missing_jmespath_only_matters_when_used(em, monkeypatch):
     monkeypatch.setattr(deps, "HAS_JMESPATH", False)
-    assert not run_module(connection(em)).failed
-    outcome = run_module(dict(connection(em), jmespath="[]"))
+    assert not run_module(module, em.options()).failed
+    outcome = run_module(module, dict(em.options(), jmespath="[]"))
     assert outcome.failed and "jmespath" in outcome.result["msg"]
 
 
@@ -136,7 +87,7 @@ def test_session_id_wins_over_credentials(em, monkeypatch):
     em.tokens["dG9rZW4tMTIz"] = "given"
     monkeypatch.setenv("VEEAM_EM_USERNAME", "from-env")
     monkeypatch.setenv("VEEAM_EM_PASSWORD", "from-env-pw")
-    assert not run_module({"url": em.host, "session_id": "dG9rZW4tMTIz"}).failed
+    assert not run_module(module, {"url": em.host, "session_id": "dG9rZW4tMTIz"}).failed
     assert em.counts["logon"] == em.counts["logout"] == 0 and em.counts["query"] == 1
 
 
@@ -144,7 +95,7 @@ def test_environment_supplies_the_connection(em, monkeypatch):
     monkeypatch.setenv("VEEAM_EM_URL", em.host)
     monkeypatch.setenv("VEEAM_EM_USERNAME", USERNAME)
     monkeypatch.setenv("VEEAM_EM_PASSWORD", PASSWORD)
-    assert not run_module({"result": "Failed"}).failed
+    assert not run_module(module, {"result": "Failed"}).failed
     assert em.counts["logon"] == 1
 
 
