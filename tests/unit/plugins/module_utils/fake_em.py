@@ -1,20 +1,30 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A small EM stand-in on pytest-httpserver for the wire-layer unit tests.
+"""The in-process EM of the unit tests: a small EM stand-in on pytest-httpserver.
 
 It implements only what the client's behaviour depends on: Basic logon with a token header
 (plus the ``Set-Cookie`` EM sends, so the tests can prove the client ignores it), logout, the
 list of logon sessions (the caller's, or all with ``list_all_sessions``), token
-checks (a cookie is recorded, never honoured), ``/api/query`` paging over a list of
-``SessionSpec`` sorted by creation time, the ``CreationTime<"..."`` bound the client appends,
-JSON or XML by ``Accept``, and fault injection. Everything it receives is recorded so the tests
-can count requests. The full emulator lives in tests/emulator; this one is deliberately tiny.
+checks (a cookie is recorded, never honoured), JSON or XML by ``Accept``, and fault injection.
+Everything it receives is recorded so the tests can count requests. ``/api/query`` pages come
+from one of two sources:
+
+* a list of ``SessionSpec`` (em_bodies.py) sorted by creation time, cut by the
+  ``CreationTime<"..."`` bound the client appends: the wire-layer tests, which shape each page;
+* an emulator ``DataSet`` (``FakeEm(dataset=...)``), answered by the emulator's own query engine
+  (in JSON): the real filter grammar, sorts and paging over its deterministic data, for the tests
+  that compare a whole read with an oracle computed from the records (``add_sessions`` adds
+  scenario records). Pages are counted per (filter, sort) for ``assert_page_budget``.
+
+The full emulator over the wire lives in tests/emulator; this one runs inside the test process.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
+import math
 import re
 import threading
 import time
@@ -23,18 +33,39 @@ from urllib.parse import parse_qsl
 
 from werkzeug import Response
 
+from ansible_collections.veeam_em.query.tests.emulator.em import json_render
+from ansible_collections.veeam_em.query.tests.emulator.em.dataset import DataSet
+from ansible_collections.veeam_em.query.tests.emulator.em.query_engine import QueryEngine, QueryError
+from ansible_collections.veeam_em.query.tests.emulator.em.settings import Settings
+from ansible_collections.veeam_em.query.tests.emulator.em.timefmt import TICKS_PER_SECOND
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 
 USERNAME = 'EM\\svc'
 PASSWORD = 'S3cr3t-P@ss;word'   # contains characters that need escaping in a URL
 BOUND = re.compile(r'CreationTime<"([^"]+)"$')
+# Data set mode: the hrefs of the entities (whatever address the fake listens on), the type read.
+BASE = 'https://em.test:9398'
+HOUR = 3600 * TICKS_PER_SECOND
+KIND = 'ReplicaTaskSession'
 
 
 class FakeEm:
-    """Configure the attributes, then ``install(httpserver)``."""
+    """Configure the attributes, then ``install(httpserver)``.
 
-    def __init__(self, specs: list | None = None):
+    ``dataset``: answer queries from this emulator ``DataSet`` (rendered with ``settings``,
+    default the emulator's defaults) instead of ``specs``; ``ignore_sort``: a server that
+    ignores sortAsc/sortDesc.
+    """
+
+    def __init__(self, specs: list | None = None, dataset: DataSet | None = None, ignore_sort: bool = False,
+                 settings: Settings | None = None):
         self.specs = list(specs or [])
+        self.dataset = dataset
+        self.engine = QueryEngine(dataset) if dataset is not None else None
+        self.settings = settings or Settings()
+        self.ignore_sort = ignore_sort
+        self.pages: Counter = Counter()  # data set mode: (filter, sort) -> pages requested
+        self.matching: dict = {}         # data set mode: (filter, sort) -> sessions matching
         self.wire = 'accept'            # 'accept' = by Accept header; 'xml' = always XML (old EM)
         self.json_options: dict = {}    # passed to em_bodies.page_json
         self.xml_options: dict = {}     # passed to em_bodies.page_xml
@@ -171,6 +202,8 @@ class FakeEm:
             self._in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self._in_flight)
         try:
+            if self.engine is not None:
+                return self._engine_page(request, args)
             page = int(args['page'])
             page_size = int(args['pageSize'])
             if self.max_page_size:
@@ -198,13 +231,60 @@ class FakeEm:
             with self._lock:
                 self._in_flight -= 1
 
+    def _engine_page(self, request, args: dict):
+        sort = next(((name, value) for name, value in args.items() if name in ('sortAsc', 'sortDesc')), None)
+        pairs = [(name, value) for name, value in args.items() if not (self.ignore_sort and (name, value) == sort)]
+        try:
+            result = self.engine.run(pairs, BASE, self.settings)
+        except QueryError as exc:
+            return self._error(request, exc.message, exc.status)
+        key = (args.get('filter'), sort)
+        matching = len(self.engine.matching(result.qtype, args.get('filter'), None, self.settings))
+        with self._lock:
+            self.pages[key] += 1
+            self.matching[key] = matching
+        render = json_render.entity if result.entities else json_render.reference
+        fragments = [render(result.qtype, record, BASE, self.settings) for record in result.records]
+        body = json_render.query_result(result.qtype, result.entities, fragments, result.paging, result.links,
+                                        self.settings)
+        return Response(body, content_type='application/json')
+
     # -- inspection ----------------------------------------------------------------------------
+
+    def assert_page_budget(self, page_size: int) -> None:
+        """Data set mode: no query asked for more pages than ceil(matching sessions / page size)."""
+        for key, pages in self.pages.items():
+            assert pages <= max(1, math.ceil(self.matching[key] / page_size)), key
 
     def query_requests(self) -> list:
         return [r for r in self.requests if r[1] == '/api/query']
 
     def pages_requested(self) -> list:
         return [int(r[2]['page']) for r in self.query_requests()]
+
+
+def dataset(seed: int, sessions: int, now: int, days: float = 14, long_runners: int = 0) -> DataSet:
+    """The emulator's deterministic data set, for ``FakeEm(dataset=...)``."""
+    return DataSet(seed, now, sessions, days, long_runners)
+
+
+def add_sessions(data: DataSet, specs: list) -> list:
+    """Append records built from ``specs`` (dicts of VmDisplayName, CreationTime, EndTime, State,
+    Result; times as ticks), each a copy of an existing record with a fresh UID."""
+    template = data.snapshot(KIND)[0]
+    added = []
+    for number, spec in enumerate(specs):
+        record = copy.copy(template)
+        guid = '00000000-0000-4000-8000-%012d' % (len(data.snapshot(KIND)) + number)
+        record.update(guid=guid, UID='urn:veeam:%s:%s' % (KIND, guid), Reason='', _cache={})
+        record.update(spec)
+        record['Name'] = '%s@scenario-%d' % (record['VmDisplayName'], number)
+        added.append(record)
+    data._lists[KIND] = data.snapshot(KIND) + added  # pylint: disable=protected-access
+    for record in added:
+        data._by_guid[KIND][record['guid']] = record  # pylint: disable=protected-access
+    data.version += 1
+    return added
 
 
 def serve(ssl_context=None):

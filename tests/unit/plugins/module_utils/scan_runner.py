@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: veeam_em.query contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run one ``Scan`` end to end (logon, pages, logout) and keep what it handed on, for tests."""
+"""The real ``EmClient`` against a test server: one ``Scan`` end to end (logon, pages, logout),
+keeping what it handed on, or an entered client for an engine that reads by itself."""
 
 from __future__ import annotations
 
@@ -34,7 +35,12 @@ def run(connection: dict, warnings: list, retries: int = 1, stop_after: int | No
         pages.append(len(page))
         return stop_after is not None and len(pages) >= stop_after
 
-    with EmClient(connection_settings(connection), warn=warnings.append, sleep=lambda seconds: None,
-                  retry_policy=RetryPolicy(retries=retries, random=lambda: 0.0)) as client:
-        outcome = run_scan(client, Scan(**args), consume)
+    with client(connection, warnings, retries) as em:
+        outcome = run_scan(em, Scan(**args), consume)
     return Outcome(sessions, pages, outcome)
+
+
+def client(connection: dict, warnings: list | None = None, retries: int = 1) -> EmClient:
+    """An ``EmClient`` (to enter) for ``connection`` options: no sleeping between retries."""
+    return EmClient(connection_settings(connection), warn=(warnings if warnings is not None else []).append,
+                    sleep=lambda seconds: None, retry_policy=RetryPolicy(retries=retries, random=lambda: 0.0))

@@ -10,7 +10,6 @@ exactly the filter's answer, only ``summary.session_count`` may be smaller.
 
 from __future__ import annotations
 
-import contextlib
 import json
 
 import pytest
@@ -33,10 +32,9 @@ from ansible_collections.veeam_em.query.tests.emulator.em import json_render
 from ansible_collections.veeam_em.query.tests.emulator.em import query_types as emu_types
 from ansible_collections.veeam_em.query.tests.emulator.em.settings import Settings
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
-from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.engine_client import (
-    BASE, HOUR, KIND, EngineClient, add_sessions, dataset,
+from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import (
+    BASE, HOUR, KIND, FakeEm, add_sessions, dataset,
 )
-from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import FakeEm
 from ansible_collections.veeam_em.query.tests.unit.plugins.modules.harness import run_module
 from ansible_collections.veeam_em.query.tests.emulator.em.timefmt import parse_filter_datetime
 
@@ -91,30 +89,22 @@ def test_bad_input_is_refused_naming_the_option_and_the_value(em, args, words):
     assert "pa$$word;42" not in json.dumps(outcome.result)
 
 
-class _Factory:
-    """``client_factory`` for run_compliance: the emulator engine as an entered client."""
-
-    def __init__(self, data, **options):
-        self.client = EngineClient(data, **options)
-
-    @contextlib.contextmanager
-    def __call__(self, settings, warn=None):
-        del settings, warn
-        yield self.client
+@pytest.fixture
+def serve(server):
+    """``serve(data)``: a FakeEm answering from the emulator data set ``data``, on this test's server."""
+    return lambda data: FakeEm(dataset=data).install(server)
 
 
 def _every_session(data):
     normalize = SessionNormalizer(REPLICA_TASK_SESSION)
     qtype = emu_types.query_type(KIND)
-    view = Settings()  # as the EngineClient renders its pages
+    view = Settings()  # as the FakeEm renders its pages
     return [normalize(json_render.entity_object(qtype, record, BASE, view)) for record in data.snapshot(KIND)]
 
 
-def _evaluate(data, page_size=200, **options):
-    params = dict(CONNECTION, now=NOW_TEXT, page_size=page_size, **options)
-    factory = _Factory(data)
-    result = run_compliance(compliance_request(params), client_factory=factory)
-    factory.client.assert_page_budget(page_size)
+def _evaluate(em, page_size=200, **options):
+    result = run_compliance(compliance_request(em.options(now=NOW_TEXT, page_size=page_size, **options)))
+    em.assert_page_budget(page_size)
     return result
 
 
@@ -162,10 +152,10 @@ def small_targeted_budget(monkeypatch):
      'accept_results': ['Success'], 'at_risk_ratio': 0.5},
     {'lookback': '3d', 'rpo_by_job': {'Replicate SQL': '3d'}},
 ])
-def test_listing_every_vm_stops_early_with_exactly_the_filters_verdicts(seed, options):
+def test_listing_every_vm_stops_early_with_exactly_the_filters_verdicts(serve, seed, options):
     data = _scenario_data(seed)
     names = sorted({record['VmDisplayName'] for record in data.snapshot(KIND)})
-    early = _evaluate(data, vms=names, **options)
+    early = _evaluate(serve(data), vms=names, **options)
     assert early['request']['early_stop'] is True
     everything = _filtered(data, vms=names, **options)
     assert _without_run_details(early) == _without_run_details(everything)
@@ -177,10 +167,10 @@ def test_listing_every_vm_stops_early_with_exactly_the_filters_verdicts(seed, op
     assert entries['long-runner-01']['age_seconds'] <= 15 * 60
 
 
-def test_few_listed_vms_are_read_by_name_with_exactly_the_filters_verdicts():
+def test_few_listed_vms_are_read_by_name_with_exactly_the_filters_verdicts(serve):
     data = _scenario_data(25)
     names = ['long-runner', 'WEB01', 'web01', 'db,primary', 'vm "quoted" name', 'not in EM']
-    early = _evaluate(data, vms=names)
+    early = _evaluate(serve(data), vms=names)
     assert {query['purpose'] for query in early['request']['queries']} == {'targeted'}
     everything = _filtered(data, vms=names)
     assert _without_run_details(early) == _without_run_details(everything)
@@ -188,19 +178,19 @@ def test_few_listed_vms_are_read_by_name_with_exactly_the_filters_verdicts():
     assert early['summary']['session_count'] == everything['summary']['session_count']
 
 
-def test_without_vms_every_session_is_read_and_counted_as_the_filter_does():
+def test_without_vms_every_session_is_read_and_counted_as_the_filter_does(serve):
     data = _scenario_data(23)
-    full = _evaluate(data, exclude_vms=['srv-02*'])
+    full = _evaluate(serve(data), exclude_vms=['srv-02*'])
     everything = _filtered(data, exclude_vms=['srv-02*'])
     assert full['request']['early_stop'] is False and [q['purpose'] for q in full['request']['queries']] == ['all']
     assert json.loads(json.dumps(dict(full, request=None))) == dict(
         everything, request=None, summary=dict(everything['summary'], evaluated_at=full['summary']['evaluated_at']))
 
 
-def test_history_reads_everything_of_the_listed_vms_and_matches_the_filter():
+def test_history_reads_everything_of_the_listed_vms_and_matches_the_filter(serve):
     data = _scenario_data(24)
     names = sorted({record['VmDisplayName'] for record in data.snapshot(KIND)})[::3]
-    result = _evaluate(data, vms=names, history=True)
+    result = _evaluate(serve(data), vms=names, history=True)
     everything = replica_compliance(_every_session(data), '24h', vms=names, now=NOW_TEXT, lookback='7d', history=True)
     assert result['history'] == everything['history']
     assert result['summary']['session_count'] == everything['summary']['session_count']
