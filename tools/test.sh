@@ -354,7 +354,7 @@ gate_browser() {
 # --- hook: benchmarks (tests/benchmarks/ is owned by the benchmark engineer) -------------------
 gate_bench() {
   [ -f "$C/tests/benchmarks/run.py" ] || skip "tests/benchmarks/run.py is not present"
-  (cd "$C" && PYTHONPATH="$STAGE" ANSIBLE_COLLECTIONS_PATH="$STAGE" PATH="$VENV/bin:$PATH" \
+  (cd "$C" && PYTHONPATH="$STAGE" ANSIBLE_COLLECTIONS_PATH="$STAGE" PATH="$VENV/bin:$PATH" BENCH_SOURCE_REPO="$ROOT" \
      "$VENV/bin/python" tests/benchmarks/run.py --quick 3>&-) || fail "tests/benchmarks/run.py --quick failed"
 }
 

@@ -36,6 +36,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+# The repository the old engine is read from: make test runs this file from a staged copy of
+# the collection, which has no .git, and names the checkout it was staged from.
+SOURCE_REPO = os.environ.get("BENCH_SOURCE_REPO") or ROOT
 
 OLD_COMMIT = "ed48c97"
 PACKAGE = "ansible_collections.veeam_em.query.plugins.module_utils."
@@ -60,13 +63,13 @@ class _OldTreeFinder(importlib.abc.MetaPathFinder):
 
 def load_old_engine(tmp: str):
     """(parse_query_page, SessionNormalizer, REPLICA_TASK_SESSION) of commit ed48c97."""
-    listing = subprocess.run(["git", "-C", ROOT, "ls-tree", "--name-only", OLD_COMMIT, "plugins/module_utils/"],
+    listing = subprocess.run(["git", "-C", SOURCE_REPO, "ls-tree", "--name-only", OLD_COMMIT, "plugins/module_utils/"],
                              check=True, capture_output=True, text=True).stdout.split()
     directory = os.path.join(tmp, "old_module_utils")
     os.makedirs(directory)
     for path in listing:
         if path.endswith(".py") and not os.path.basename(path).startswith("_"):
-            text = subprocess.run(["git", "-C", ROOT, "show", "%s:%s" % (OLD_COMMIT, path)],
+            text = subprocess.run(["git", "-C", SOURCE_REPO, "show", "%s:%s" % (OLD_COMMIT, path)],
                                   check=True, capture_output=True).stdout
             with open(os.path.join(directory, os.path.basename(path)), "wb") as handle:
                 handle.write(text)
