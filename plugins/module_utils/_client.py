@@ -337,6 +337,9 @@ class EmClient:
                     self._answered.wait()
                 if self._token_generation != seen_generation:
                     return None  # another thread already logged on again
+                # EM has ended this logon session: there is nothing left to log out, whether or
+                # not a new one follows (a logout would only earn a 401 and a false warning).
+                self._logged_on = False
                 if self._served == 0:
                     return ('the logon session was refused before it served any request'
                             if seen_generation == 1 else 'the new logon session was refused too')

@@ -105,3 +105,6 @@ def test_sessions_refused_at_once_fail_module_and_lookup_cleanly_after_one_logon
     # One logon and one refused request each, no second logon; the refused sessions are gone.
     assert stats["logons"] == 2 and stats["query_requests"] == 2, stats
     assert stats["active_sessions"] == 0 and stats["expired"] == 2, stats
+    # A session EM has refused is over: no logout is sent for it, so no logout warning either.
+    assert stats["requests"].get(LOGOUT, 0) == 0, stats
+    assert not [w for w in result.get("warnings", []) + lookup_result.get("warnings", []) if "logout" in w], run.explain()

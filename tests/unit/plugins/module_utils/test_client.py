@@ -212,7 +212,9 @@ def test_a_session_refused_before_serving_anything_ends_the_run(em, rec):
     assert em.counts['logon'] == 1
     assert str(info.value).startswith('query page 1: EM answered HTTP 401 Unauthorized: '
                                       'the logon session was refused before it served any request')
-    assert em.counts['logout'] == 1
+    # EM has ended the session: no logout is sent for it, and so no logout warning either.
+    assert em.counts['logout'] == 0
+    assert not [w for w in rec.warnings if w.startswith('logout')]
 
 
 def test_a_new_session_refused_at_once_ends_the_run(em, rec):
@@ -224,6 +226,7 @@ def test_a_new_session_refused_at_once_ends_the_run(em, rec):
             client.get('/query', QUERY, 'query page 2')
     assert 'the new logon session was refused too' in str(info.value)
     assert em.counts['logon'] == 2
+    assert em.counts['logout'] == 0 and not [w for w in rec.warnings if w.startswith('logout')]
 
 
 def test_every_session_that_served_requests_may_expire_and_be_replaced(em, rec):
