@@ -7,8 +7,8 @@
 # Every selected gate runs even when an earlier one failed; failures are collected, listed at the
 # end, and make the exit status non-zero. Why: one CI run should show everything that is wrong.
 #
-# Output: one line per gate as it finishes (name, PASS/FAIL/SKIP, duration, reason), the last 60
-# lines of a failing gate's log, and the closing line. Each gate's full output is kept in
+# Output: one line per gate as it finishes (name, PASS/FAIL/SKIP, duration, reason), the error
+# lines and the last 60 lines of a failing gate's log, and the closing line. Each gate's full output is kept in
 # .cache/test-logs/<UTC timestamp>/<gate>.log (.cache/test-logs/latest points to the newest run).
 #
 # Knobs (environment): COVERAGE_MIN (default 90: coverage of plugins/ by the unit tests, in
@@ -23,6 +23,9 @@ PY_SECOND=3.13
 PY_FLOOR=3.11
 TAIL_LINES="${TAIL_LINES:-60}"
 LOG_ROOT="$CACHE/test-logs"
+# Lines of a gate's log that say what failed: ansible-test's ERROR/FATAL, pytest's FAILED and E
+# lines, linters' "path:line:column: message", the tools' "error:".
+ERROR_LINES='^(ERROR|FATAL|FAILED|E   |[^ :]+:[0-9]+:[0-9]+: |.*[Ee]rror: )'
 
 # Gate name | what it checks. The order is the run order.
 GATES=(
@@ -45,10 +48,11 @@ GATES=(
   "browser|tests/browser: the HTML reports in headless Chromium (pytest; apt-installs chromium as root)"
   "bench|tests/benchmarks/run.py --quick (when present)"
   "reliability|pytest suites under tests/reliability/ (when present)"
+  "runner|tests/tools: this script itself, run on a copy (a line per gate, logs, error lines, the closing line)"
 )
 # Group names accepted on the command line (the Makefile's `make units`, `make lint`, ...).
 declare -A GROUPS_=(
-  [all]="sanity units coverage integration sanity-py313 units-py313 integration-py313 sanity-floor units-floor integration-floor ansible-lint docs-lint changelog-lint build ee docs browser bench reliability"
+  [all]="sanity units coverage integration sanity-py313 units-py313 integration-py313 sanity-floor units-floor integration-floor ansible-lint docs-lint changelog-lint build ee docs browser bench reliability runner"
   [units]="units coverage"
   [lint]="ansible-lint docs-lint changelog-lint"
   [py313]="sanity-py313 units-py313 integration-py313"
@@ -369,6 +373,13 @@ gate_reliability() {
   [ "$rc" -eq 0 ] || fail "tests/reliability failed (pytest exit $rc)"
 }
 
+gate_runner() {
+  (cd "$C" && VENV="$VENV" PATH="$VENV/bin:$PATH" "$VENV/bin/pytest" -q -p no:cacheprovider tests/tools 3>&-)
+  local rc=$?
+  [ "$rc" -ne 5 ] || fail "pytest collected no tests in tests/tools (exit 5)"
+  [ "$rc" -eq 0 ] || fail "tests/tools failed (pytest exit $rc)"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Runner
 
@@ -393,6 +404,12 @@ run_gate() {
   waited="$(awk '{ s += $1 } END { if (s > 0) printf "%.0f", s }' "$RUN/waited" 2>/dev/null)"
   printf '%-18s %-4s %7ss%s%s\n' "$name" "$status" "$secs" "${waited:+ (${waited}s of it waiting for the ansible-test lock)}" "${reason:+  $reason}"
   if [ "$status" = FAIL ]; then
+    # The tail alone can be all pip noise (ansible-test sanity installs after it reports): the
+    # error lines first, wherever they are in the log.
+    if grep -qE "$ERROR_LINES" "$log"; then
+      printf '    ---- error lines of %s ----\n' "$(rel "$log")"
+      grep -E "$ERROR_LINES" "$log" | head -n 20 | sed 's/^/    /'
+    fi
     printf '    ---- last %s lines of %s ----\n' "$TAIL_LINES" "$(rel "$log")"
     tail -n "$TAIL_LINES" "$log" | sed 's/^/    /'
     printf '    ---- end of %s ----\n' "$(rel "$log")"
