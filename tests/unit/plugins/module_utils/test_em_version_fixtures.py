@@ -8,7 +8,7 @@ The files under fixtures/ are written by hand from what public, host-sanitised c
 samples/*_v12.json and *_v13.json; Linuxfabrik monitoring-plugins PR #1116): EM 13 camelCase and EM 12 PascalCase member names, about fifty
 null sibling lists under Entities, null Name/Type on paging links, six- and seven-digit
 fractions, names that keep the fraction, a running session with Result "None" and a null end.
-The mixed file spells members both ways, differently per object. Where test_parse_json.py and
+The mixed file spells members both ways, differently per object. Where test_parse.py and
 test_normalize.py vary casing on generated bodies, these tests check complete documents of the
 shapes EM writes, against expected sessions written out below.
 """
