@@ -95,11 +95,14 @@ options:
   ended_after:
     description:
       - Only the sessions that ended at or after this time (C(EndTime >=)). Same formats as O(created_after).
-      - Sessions that are still running have no end time and never match.
+      - Sessions that are still running have no end time and never match; the filter sent adds
+        C(State==Completed), since an EM that shows C(1900-01-01) as a running session's end may also
+        compare that date.
     type: raw
   ended_before:
     description:
       - Only the sessions that ended before this time (C(EndTime <)). Same formats as O(created_after).
+      - Running sessions never match, as for O(ended_after).
       - Must be later than O(ended_after) when both are set.
     type: raw
   min_total_size:

@@ -150,6 +150,9 @@ def _size_clauses(params: dict) -> list[str]:
     return ["%s%s%d" % (bound.field, bound.operator, size) for bound, size in sizes.items()]
 
 
+_FINISHED = "State==Completed"
+
+
 def compile_filter(params: dict, query_type, now: int) -> str | None:
     """Compile the typed options and the raw ``filter`` of ``params`` into one EM expression.
 
@@ -160,12 +163,16 @@ def compile_filter(params: dict, query_type, now: int) -> str | None:
     clauses = []
     for option, field in LIST_FILTERS:
         clauses.append(_list_clause(option, field, params.get(option), query_type))
-        if field == "Result" and clauses[-1] and "State==Completed" not in clauses:
+        if field == "Result" and clauses[-1] and _FINISHED not in clauses:
             # A running session has no result yet, whatever provisional Result EM shows for it
             # (docs/em_behaviour.md, "Task-session entities"), so asking for a result asks for
             # finished sessions.
-            clauses.append("State==Completed")
+            clauses.append(_FINISHED)
     clauses.extend(_time_clauses(params, now))
+    if _FINISHED not in clauses and (params.get("ended_after") is not None or params.get("ended_before") is not None):
+        # Nor has it an end: an EM that shows 1900-01-01 as a running session's end may
+        # compare that date too, and EndTime<"..." would then match running sessions.
+        clauses.append(_FINISHED)
     clauses.extend(_size_clauses(params))
     if params.get("filter") is not None:
         clauses.append("(%s)" % check_raw_filter("filter", params["filter"], query_type))

@@ -13,6 +13,9 @@ from .timefmt import format_name_stamp, parse_filter_datetime
 
 _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
 
+# The end EM shows for a running session with running_end "sentinel" (settings.SENTINEL_END).
+_SENTINEL_TICKS = parse_filter_datetime("1900-01-01T00:00:00Z")
+
 STRING_CI = "ci"
 STRING_CS = "cs"
 
@@ -82,13 +85,23 @@ def _getter(field: qt.Field, running_result: str, string_compare: str, name_digi
     return lambda record: record[key]
 
 
-def _compile_comparison(qtype: qt.QueryType, node, running_result: str, string_compare: str, name_digits: int):
+def _compile_comparison(qtype: qt.QueryType, node, running_result: str, string_compare: str, name_digits: int,
+                        running_end: str = "null"):
     name, op_text, text = node[1:]
     field = qtype.field(name)
     if field is None:
         raise FilterValueError("Unknown field %r for query type %s" % (name, qtype.name))
     op = _OPS[op_text]
     get = _getter(field, running_result, string_compare, name_digits)
+    if field.kind == qt.DATETIME and running_end == "sentinel":
+        # An EM that shows the 1900 sentinel as a running session's end is taken to store it:
+        # EndTime<"..." then matches running sessions too (docs/em_behaviour.md, "Task-session
+        # entities": a dashboard showed negative durations until it filtered by state).
+        stored = get
+
+        def get(record):
+            value = stored(record)
+            return _SENTINEL_TICKS if value is None else value
     if field.kind == qt.UID:
         is_urn, wanted = _uid_forms(text)
         key = field.key
@@ -122,14 +135,17 @@ def _compile_comparison(qtype: qt.QueryType, node, running_result: str, string_c
     return compare
 
 
-def compile_filter(tree, qtype: qt.QueryType, running_result: str, string_compare: str, name_digits: int = 0):
+def compile_filter(tree, qtype: qt.QueryType, running_result: str, string_compare: str, name_digits: int = 0,
+                   running_end: str = "null"):
     """Predicate record -> bool for a parsed filter; raises FilterValueError.
 
     ``name_digits``: fraction digits in session names (0: whole seconds, as EM 12 shows them).
+    ``running_end``: the running-end setting; "sentinel" makes a running session's EndTime compare
+    as 1900-01-01.
     """
     kind = tree[0]
     if kind == "cmp":
-        return _compile_comparison(qtype, tree, running_result, string_compare, name_digits)
+        return _compile_comparison(qtype, tree, running_result, string_compare, name_digits, running_end)
     if kind == "or":
         names = _equal_names(tree[1], qtype)
         if names is not None:
@@ -139,7 +155,7 @@ def compile_filter(tree, qtype: qt.QueryType, running_result: str, string_compar
             casefold = string_compare == STRING_CI
             values = frozenset(child[3].casefold() if casefold else child[3] for child in tree[1])
             return lambda record: get(record) in values
-    parts = [compile_filter(child, qtype, running_result, string_compare, name_digits) for child in tree[1]]
+    parts = [compile_filter(child, qtype, running_result, string_compare, name_digits, running_end) for child in tree[1]]
     return _chain(parts, kind == "and")
 
 

@@ -98,13 +98,13 @@ class QueryEngine:
 
     def predicate(self, qtype: qt.QueryType, text: str, settings):
         key = (qtype.name, text, settings.filter_precedence, settings.string_compare, settings.running_result,
-               _name_digits(settings))
+               _name_digits(settings), settings.running_end)
         cached = self._predicates.get(key)
         if cached is None:
             try:
                 tree = parse_filter(text, settings.filter_precedence)
                 cached = fc.compile_filter(tree, qtype, settings.running_result, settings.string_compare,
-                                           _name_digits(settings))
+                                           _name_digits(settings), settings.running_end)
             except (FilterSyntaxError, fc.FilterValueError) as exc:
                 cached = exc
             self._predicates.put(key, cached)
@@ -117,7 +117,7 @@ class QueryEngine:
         predicate = self.predicate(qtype, filter_text, settings) if filter_text is not None else None
         records = self.dataset.snapshot(qtype.name)
         key = (qtype.name, filter_text, sort, settings.filter_precedence, settings.string_compare,
-               settings.running_result, _name_digits(settings), self.dataset.version, len(records))
+               settings.running_result, _name_digits(settings), settings.running_end, self.dataset.version, len(records))
         cached = self._results.get(key)
         if cached is not None:
             return cached

@@ -64,6 +64,18 @@ def test_case_only_names_are_distinct_with_case_sensitive_compare(client, emu, d
     assert {s["VmDisplayName"] for s in got} == {"web01"}
 
 
+@pytest.mark.parametrize("running_end, running_match", [("null", False), ("sentinel", True)])
+def test_end_time_before_matches_running_sessions_only_where_em_shows_the_sentinel(client, emu, dump, running_end,
+                                                                                 running_match):
+    emu.configure(running_end=running_end)
+    client.logon()
+    got = client.query_all(page_size=1000, filter='EndTime<"%s"' % DAY_AGO.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    running = [s for s in dump["sessions"] if s["EndTimeUTC"] is None]
+    ended = [s for s in dump["sessions"] if s["EndTimeUTC"] is not None and parse_time(s["EndTimeUTC"]) < DAY_AGO]
+    assert running and ended
+    assert uids(got) == uids(ended + running if running_match else ended)
+
+
 def test_form_decoding_plus_is_space(client, dump):
     client.logon()
     reply = client.request("GET", "/api/query?type=ReplicaTaskSession&format=Entities&pageSize=1000"

@@ -86,6 +86,10 @@ def build_cases(dump):
          matching(created_in(window_start + "Z", window_end + "Z"))),
         ("ended_window", {"ended_after": ended_start, "ended_before": ended_end},
          matching(lambda s: s["EndTimeUTC"] is not None and instant(ended_start) <= instant(s["EndTimeUTC"]) < instant(ended_end))),
+        # An end bound alone: running sessions have no end, whatever date EM shows for it.
+        ("ended_before_only", {"ended_before": ended_end},
+         matching(lambda s: s["State"] == "Completed" and s["EndTimeUTC"] is not None
+                  and instant(s["EndTimeUTC"]) < instant(ended_end))),
         ("size_range", {"min_total_size": "16GiB", "max_total_size": "64GB"},
          matching(lambda s: 16 * gib <= s["TotalSize"] <= 64 * gb)),
         ("raw_enum_index", {"filter": "Result>Success"}, matching(lambda s: s["Result"] in ("Warning", "Failed"))),

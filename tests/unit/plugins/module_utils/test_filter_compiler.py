@@ -156,6 +156,7 @@ def test_time_and_size_bounds():
         'CreationTime<"2026-11-29T12:00:00Z"',
         'EndTime>="2026-11-28T06:00:00.5Z"',
         'EndTime<"%s"' % (NOW - datetime.timedelta(minutes=90)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "State==Completed",
         "TotalSize>=%d" % (3 * 2 ** 39),
         "TotalSize<=%d" % (2 ** 41),
     ]
@@ -174,6 +175,14 @@ def test_impossible_or_invalid_ranges_fail(params, option):
     with pytest.raises(VeeamEmInputError) as caught:
         compile_filter(params, Q, NOW_TICKS)
     assert caught.value.option == option
+
+
+def test_an_end_bound_asks_for_finished_sessions_only():
+    # A running session has no end, whatever date (1900-01-01) EM may show and compare for it.
+    assert compile_filter({"ended_before": "2026-11-28T06:00:00Z"}, Q, NOW_TICKS) == (
+        'EndTime<"2026-11-28T06:00:00Z";State==Completed')
+    assert compile_filter({"ended_after": "2026-11-28T06:00:00Z", "result": ["Failed"]}, Q, NOW_TICKS) == (
+        'Result==Failed;State==Completed;EndTime>="2026-11-28T06:00:00Z"')
 
 
 def test_a_result_asks_for_finished_sessions_only():
