@@ -40,7 +40,6 @@ from http.client import responses as http_reasons
 from typing import Callable
 from urllib.parse import quote, urlsplit
 
-from ansible_collections.veeam_em.query.plugins.module_utils._deps import HAS_REQUESTS
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import (
     VeeamEmApiError,
     VeeamEmAuthError,
@@ -101,8 +100,6 @@ class EmClient:
     def __init__(self, settings: ConnectionSettings, warn: Callable[[str], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep, retry_policy: RetryPolicy | None = None,
                  pool_size: int = DEFAULT_POOL_SIZE):
-        if not HAS_REQUESTS:
-            raise VeeamEmError('the Python library "requests" is required to talk to EM')
         self.settings = settings
         self.base_url = settings.base_url
         self.api_url = self.base_url + '/api'

@@ -65,10 +65,6 @@ class RetryPolicy:
             return min(self.retry_after_cap, server_delay)
         return self.backoff(attempt)
 
-    @staticmethod
-    def is_retryable_status(status: int) -> bool:
-        return status in RETRYABLE_STATUSES
-
 
 def parse_retry_after(value: str, now: Callable[[], float] = time.time) -> float | None:
     """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP-date), or None.
@@ -227,7 +223,7 @@ class HttpTransport:
                 response = WireResponse(status=raw.status_code, headers=raw.headers, body=content,
                                         content_type=raw.headers.get('Content-Type'), url=url,
                                         attempts=attempt + 1)
-                if policy.is_retryable_status(response.status) and attempt < max_retries:
+                if response.status in RETRYABLE_STATUSES and attempt < max_retries:
                     self._pause(policy.delay(attempt, response.headers.get('Retry-After')))
                     attempt += 1
                     continue

@@ -146,17 +146,10 @@ class SessionNormalizer:
         self._job_names: dict = {}
         self._server_uids: dict = {}
 
-    def _share(self, value):
-        return value if value is None else self._shared.setdefault(value, value)
-
-    def _job_name(self, job_session_name: str | None) -> str | None:
-        if job_session_name is None:
-            return None
-        job_name = self._job_names.get(job_session_name)
-        if job_name is None:
-            # Job names may contain '@'; the timestamp suffix follows the LAST one.
-            job_name = job_session_name.rpartition('@')[0] if '@' in job_session_name else job_session_name
-            self._job_names[job_session_name] = job_name = self._share(job_name)
+    def _job_name(self, job_session_name: str) -> str:
+        # Job names may contain '@'; the timestamp suffix follows the LAST one.
+        job_name = job_session_name.rpartition('@')[0] if '@' in job_session_name else job_session_name
+        self._job_names[job_session_name] = job_name = self._shared.setdefault(job_name, job_name)
         return job_name
 
     def _server_uid(self, href) -> str | None:
@@ -166,13 +159,6 @@ class SessionNormalizer:
         if uid is None:
             uid = self._server_uids[href] = 'urn:veeam:BackupServer:' + _guid_from_href(href)
         return uid
-
-    def _spelling(self, mapping: dict, pascal_key: str, camel_key: str) -> _Names:
-        if pascal_key in mapping:
-            return self._pascal
-        if camel_key in mapping:
-            return self._camel
-        return self._any
 
     def __call__(self, entity: dict) -> dict:
         # Hot path: one dict lookup per member in the entity's own spelling; ``_any_case``
@@ -200,14 +186,11 @@ class SessionNormalizer:
         vm_name = get(n.vm_name, _MISSING)
         if vm_name is _MISSING:
             vm_name = _any_case(entity, 'vmdisplayname')
-        if vm_name is None:
-            if name:
-                # Name is '<VmDisplayName>@<UTC time>' (docs/em_behaviour.md, "Task-session entities").
-                vm_name = name.rpartition('@')[0] or name
-        elif not isinstance(vm_name, str):
+        if vm_name is not None and not isinstance(vm_name, str):
             vm_name = _text(vm_name)
-            if vm_name is None and name:
-                vm_name = name.rpartition('@')[0] or name
+        if vm_name is None and name:
+            # Name is '<VmDisplayName>@<UTC time>' (docs/em_behaviour.md, "Task-session entities").
+            vm_name = name.rpartition('@')[0] or name
 
         links = get(n.links, _MISSING)
         if links is _MISSING:

@@ -189,16 +189,17 @@ def argument_rules(rules: dict | None = None) -> dict:
     return {key: [list(group) for group in groups] for key, groups in (RULES if rules is None else rules).items()}
 
 
-def default(name: str):
-    """The default of option ``name`` (None when it has none)."""
+def _option(name: str) -> Option:
     for table in (CONNECTION, QUERY, MODULE_ONLY, COMPLIANCE, LOGON_SESSION):
         if name in table:
-            return table[name].default
+            return table[name]
     raise KeyError(name)
+
+
+def default(name: str):
+    """The default of option ``name`` (None when it has none)."""
+    return _option(name).default
 
 
 def bound(name: str) -> Bound | None:
-    for table in (CONNECTION, QUERY, MODULE_ONLY, COMPLIANCE, LOGON_SESSION):
-        if name in table:
-            return table[name].bound
-    raise KeyError(name)
+    return _option(name).bound

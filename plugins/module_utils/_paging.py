@@ -106,8 +106,7 @@ class _Uids:
     def fresh(self, sessions: list) -> list:
         if self._all is not None:
             seen = self._all
-            fresh = [s for s in sessions if s['uid'] not in seen and not seen.add(s['uid'])]
-            return fresh
+            return [s for s in sessions if s['uid'] not in seen and not seen.add(s['uid'])]
         recent, window = self._recent, self._window
         page_uids: set = set()
         fresh = []

@@ -27,14 +27,12 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
-FIELD_KINDS = ('uid', 'string', 'enum', 'datetime', 'long', 'bool')
-
 
 @dataclass(frozen=True)
 class QueryType:
     """One EM query type.
 
-    ``filter_fields`` maps an EM filter field name to its kind (see ``FIELD_KINDS``).
+    ``filter_fields`` maps an EM filter field name to its kind (listed above).
     ``uid_urn_kinds`` maps each ``uid`` field to the URN kind of its values, so a bare GUID can
     be expanded to ``urn:veeam:<kind>:<guid>``. ``time_field`` is the datetime field paging
     bounds the query by; ``entity_time_element`` is the entity member that holds it.
@@ -85,39 +83,24 @@ _TASK_SESSION_ENUMS = {
 }
 
 
-def _task_session_urn_kinds(own_kind: str, parent_kind: str) -> Mapping[str, str]:
-    return _frozen({
-        'UID': own_kind,
-        'JobSessionUid': parent_kind,
-        'JobUid': 'Job',
-        'BackupServerUid': 'BackupServer',
-    })
+def _task_session(kind: str, parent_kind: str) -> QueryType:
+    """A task-session type: ``kind`` (``ReplicaTaskSession``) of a ``parent_kind`` job session."""
+    return QueryType(
+        type_name=kind,
+        list_element=kind + 's',
+        entity_element=kind,
+        parent_reference_type=parent_kind + 'Reference',
+        parent_urn_kind=parent_kind,
+        filter_fields=_frozen(_TASK_SESSION_FILTER_FIELDS),
+        enums=_frozen(_TASK_SESSION_ENUMS),
+        # The 9.x/10 parameter tables mark every field "sort: True".
+        sort_fields=tuple(_TASK_SESSION_FILTER_FIELDS),
+        uid_urn_kinds=_frozen({'UID': kind, 'JobSessionUid': parent_kind, 'JobUid': 'Job', 'BackupServerUid': 'BackupServer'}),
+    )
 
 
-REPLICA_TASK_SESSION = QueryType(
-    type_name='ReplicaTaskSession',
-    list_element='ReplicaTaskSessions',
-    entity_element='ReplicaTaskSession',
-    parent_reference_type='ReplicaJobSessionReference',
-    parent_urn_kind='ReplicaJobSession',
-    filter_fields=_frozen(_TASK_SESSION_FILTER_FIELDS),
-    enums=_frozen(_TASK_SESSION_ENUMS),
-    # The 9.x/10 parameter tables mark every field "sort: True".
-    sort_fields=tuple(_TASK_SESSION_FILTER_FIELDS),
-    uid_urn_kinds=_task_session_urn_kinds('ReplicaTaskSession', 'ReplicaJobSession'),
-)
-
-BACKUP_TASK_SESSION = QueryType(
-    type_name='BackupTaskSession',
-    list_element='BackupTaskSessions',
-    entity_element='BackupTaskSession',
-    parent_reference_type='BackupJobSessionReference',
-    parent_urn_kind='BackupJobSession',
-    filter_fields=_frozen(_TASK_SESSION_FILTER_FIELDS),
-    enums=_frozen(_TASK_SESSION_ENUMS),
-    sort_fields=tuple(_TASK_SESSION_FILTER_FIELDS),
-    uid_urn_kinds=_task_session_urn_kinds('BackupTaskSession', 'BackupJobSession'),
-)
+REPLICA_TASK_SESSION = _task_session('ReplicaTaskSession', 'ReplicaJobSession')
+BACKUP_TASK_SESSION = _task_session('BackupTaskSession', 'BackupJobSession')
 
 _REPLICA_JOB_SESSION_FILTER_FIELDS = {
     'UID': 'uid',

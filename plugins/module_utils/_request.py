@@ -112,8 +112,7 @@ def _bounded(params: dict, name: str):
 def _jmespath(expression):
     if expression is None:
         return None
-    if not _deps.HAS_JMESPATH:
-        raise VeeamEmInputError('jmespath', expression, 'the Python library jmespath is required for this option')
+    # The edges have reported a missing jmespath library (missing_required_lib) before this.
     try:
         return _deps.jmespath.compile(expression)
     except _deps.jmespath.exceptions.JMESPathError as exc:
@@ -262,8 +261,8 @@ def normalize_base_url(url: str) -> str:
         raise VeeamEmInputError('url', url, 'has no host name')
     if parts.username is not None or parts.password is not None:
         # Credentials in the URL would end up in error messages and logs.
-        raise VeeamEmInputError('url', _without_userinfo(parts), 'must not contain user:password@; '
-                                'use the username and password options')
+        raise VeeamEmInputError('url', '%s://%s%s' % (parts.scheme, host, parts.path),
+                                'must not contain user:password@; use the username and password options')
     if parts.query or parts.fragment:
         raise VeeamEmInputError('url', url, 'must not contain a query string or fragment')
     # HTTP.sys matches URL paths case-insensitively, so '/API' is the same EM endpoint.
@@ -279,8 +278,3 @@ def normalize_base_url(url: str) -> str:
         # 443 is legitimate); only a bare host gets EM's default 9398.
         netloc = '%s:%d' % (netloc, port)
     return '%s://%s' % (scheme, netloc)
-
-
-def _without_userinfo(parts) -> str:
-    host = parts.hostname or ''
-    return '%s://%s%s' % (parts.scheme, host, parts.path)

@@ -62,11 +62,3 @@ class Summary:
             'oldest_creation_time': self.oldest[1] if self.oldest else None,
             'newest_creation_time': self.newest[1] if self.newest else None,
         }
-
-
-def summarize(sessions, query_type) -> dict:
-    """The summary of a list of normalized sessions."""
-    summary = Summary(query_type)
-    for session in sessions:
-        summary.add(session)
-    return summary.as_dict()

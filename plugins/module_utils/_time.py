@@ -6,7 +6,7 @@
 * One epoch and unit: integer *ticks* of 100 ns since 1970-01-01 UTC. EM writes up to 7
   fraction digits (.NET ticks) and Python datetimes stop at microseconds, so instants are
   integers: durations are exact, and "exactly at the RPO" is an integer comparison.
-* One grammar for what users write (``to_ticks``, ``parse_instant``, ``point_in_time``):
+* One grammar for what users write (``parse_instant``, ``point_in_time``):
   ``YYYY-MM-DD``, optionally ``T`` (or a space) and ``HH:MM[:SS[.fraction]]``, optionally
   ``Z`` or an offset ``+HH[:MM]``; no offset means UTC, as in EM. At most 7 fraction digits,
   the precision EM itself has. Strict on purpose: ``2026-13-01`` or ``yesterday`` must fail
@@ -101,11 +101,6 @@ def _instant(match: re.Match) -> Instant:
     ticks = datetime_to_ticks(moment) + (int(fraction.ljust(7, "0")) if fraction else 0)
     text = moment.strftime("%Y-%m-%dT%H:%M:%S") + ("." + fraction if fraction else "") + "Z"
     return Instant(ticks, text)
-
-
-def to_ticks(value) -> int:
-    """Ticks of user input (see ``parse_instant``); ValueError for anything else."""
-    return parse_instant(value).ticks
 
 
 def point_in_time(value, now: int) -> Instant:
@@ -245,12 +240,8 @@ def format_filter_time(ticks: int) -> str:
     return ticks_to_iso(ticks // TICKS_PER_SECOND * TICKS_PER_SECOND)
 
 
-def utc_now() -> datetime.datetime:
-    return datetime.datetime.now(_UTC)
-
-
 def now_ticks() -> int:
-    return datetime_to_ticks(utc_now())
+    return datetime_to_ticks(datetime.datetime.now(_UTC))
 
 
 _YEAR_ONE_TICKS = datetime_to_ticks(datetime.datetime(1, 1, 1, tzinfo=_UTC))

@@ -12,11 +12,11 @@ from ansible_collections.veeam_em.query.plugins.module_utils._errors import Veea
 from ansible_collections.veeam_em.query.plugins.module_utils._normalize import SESSION_KEYS
 from ansible_collections.veeam_em.query.plugins.module_utils._query import run_query
 from ansible_collections.veeam_em.query.plugins.module_utils._request import query_request
-from ansible_collections.veeam_em.query.plugins.module_utils._time import to_ticks
+from ansible_collections.veeam_em.query.plugins.module_utils._time import parse_instant
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils import em_bodies
 from ansible_collections.veeam_em.query.tests.unit.plugins.module_utils.fake_em import PASSWORD, USERNAME, FakeEm
 
-NOW = to_ticks("2026-11-29T12:00:00Z")
+NOW = parse_instant("2026-11-29T12:00:00Z").ticks
 SPECS = [em_bodies.make_spec(i, result=("Success", "Warning", "Failed")[i % 3], total_size=i) for i in range(12)]
 SPECS += [em_bodies.make_spec(12, state="InProgress", result="None", end=None)]
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.veeam_em.query.plugins.module_utils._query_types import (
-    FIELD_KINDS,
-    QUERY_TYPES,
-)
+from ansible_collections.veeam_em.query.plugins.module_utils._query_types import QUERY_TYPES
+
+# The kinds of filter field that the filter compiler and the syntax check know (_query_types' docstring).
+FIELD_KINDS = ('uid', 'string', 'enum', 'datetime', 'long', 'bool')
 
 # get_query_replicatasksession.html, transcribed independently of the registry.
 RTS_FIELDS = {

@@ -12,10 +12,10 @@ import pytest
 from ansible_collections.veeam_em.query.plugins.module_utils import _options
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import VeeamEmInputError
 from ansible_collections.veeam_em.query.plugins.module_utils._request import connection_settings, query_request
-from ansible_collections.veeam_em.query.plugins.module_utils._time import to_ticks
+from ansible_collections.veeam_em.query.plugins.module_utils._time import parse_instant
 
 BASE = {"url": "em01", "username": "u", "password": "p"}
-NOW = to_ticks("2026-11-29T12:00:00Z")
+NOW = parse_instant("2026-11-29T12:00:00Z").ticks
 
 
 def request(**params):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils import _options
-from ansible_collections.veeam_em.query.plugins.module_utils._http import RetryPolicy, parse_retry_after
+from ansible_collections.veeam_em.query.plugins.module_utils._http import RETRYABLE_STATUSES, RetryPolicy, parse_retry_after
 
 NOW = 1795935600.0  # Sun, 29 Nov 2026 07:00:00 GMT
 
@@ -47,4 +47,4 @@ def test_parse_retry_after(value, expected):
 @pytest.mark.parametrize('status, retry', [(429, True), (500, True), (502, True), (503, True), (504, True),
                                            (400, False), (401, False), (403, False), (404, False), (501, False)])
 def test_retryable_statuses(status, retry):
-    assert RetryPolicy.is_retryable_status(status) is retry
+    assert (status in RETRYABLE_STATUSES) is retry

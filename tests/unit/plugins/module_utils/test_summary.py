@@ -5,8 +5,15 @@
 
 from __future__ import annotations
 
-from ansible_collections.veeam_em.query.plugins.module_utils._summary import summarize
 from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
+from ansible_collections.veeam_em.query.plugins.module_utils._summary import Summary
+
+
+def summarize(sessions, query_type):
+    summary = Summary(query_type)
+    for session in sessions:
+        summary.add(session)
+    return summary.as_dict()
 
 
 def _session(vm, result, state, created, size):
