@@ -102,9 +102,7 @@ def _list_clause(option: str, field: str, values, query_type) -> str | None:
         return None
     kind = query_type.filter_fields[field]
     normalized = []
-    for value in values:
-        if not isinstance(value, str):
-            raise VeeamEmInputError(option, value, "expected a string")
+    for value in values:  # strings: the argument spec's elements=str
         if kind == "uid":
             value = normalize_uid(option, value, query_type.uid_urn_kinds[field])
         elif kind == "enum":
@@ -186,20 +184,10 @@ def add_term(base: str | None, term, position: int, query_type) -> str | None:
     return and_filters(base, "(%s)" % check_raw_filter("term %d" % position, term, query_type))
 
 
-_UNIT_FACTORS = {
-    "": 1,
-    "b": 1,
-    "kb": 1000,
-    "mb": 1000 ** 2,
-    "gb": 1000 ** 3,
-    "tb": 1000 ** 4,
-    "pb": 1000 ** 5,
-    "kib": 1024,
-    "mib": 1024 ** 2,
-    "gib": 1024 ** 3,
-    "tib": 1024 ** 4,
-    "pib": 1024 ** 5,
-}
+# kB..PB are powers of 1000, KiB..PiB powers of 1024 (see the module docstring); B or no unit is bytes.
+_UNIT_FACTORS = {"": 1, "b": 1}
+for _power, _prefix in enumerate("kmgtp", 1):
+    _UNIT_FACTORS[_prefix + "b"], _UNIT_FACTORS[_prefix + "ib"] = 1000 ** _power, 1024 ** _power
 _SIZE_RE = re.compile(r"^(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[A-Za-z]*)\Z")
 
 SIZE_HELP = "expected a number of bytes or a size such as 512, 100MB, 10GB or 1.5TiB"

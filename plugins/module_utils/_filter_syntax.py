@@ -94,7 +94,7 @@ class _Parser:
         self.tokens = tokens
         self.index = 0
         self.fields = {name.lower(): (name, kind) for name, kind in query_type.filter_fields.items()}
-        self.enums = {name.lower(): values for name, values in getattr(query_type, "enums", {}).items()}
+        self.enums = query_type.enums
 
     def peek(self) -> _Token:
         return self.tokens[self.index]
@@ -166,8 +166,8 @@ class _Parser:
 
     def check_value(self, field: tuple, value: _Token) -> None:
         name, kind = field
-        if kind == "enum" and name.lower() in self.enums:
-            known = self.enums[name.lower()]
+        if kind == "enum":
+            known = self.enums[name]
             if value.text.lower() not in (item.lower() for item in known):
                 raise _FilterError("unknown %s value %r at position %d (one of %s)"
                                    % (name, value.text, value.position, ", ".join(known)))

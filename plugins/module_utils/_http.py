@@ -95,7 +95,6 @@ class WireResponse:
     headers: dict
     body: bytes
     content_type: str | None
-    url: str
     attempts: int = 1
 
 
@@ -221,8 +220,7 @@ class HttpTransport:
                     '%s: request to %s failed: %s' % (what, self.base_url, describe_exception(exc)))) from None
             else:
                 response = WireResponse(status=raw.status_code, headers=raw.headers, body=content,
-                                        content_type=raw.headers.get('Content-Type'), url=url,
-                                        attempts=attempt + 1)
+                                        content_type=raw.headers.get('Content-Type'), attempts=attempt + 1)
                 if response.status in RETRYABLE_STATUSES and attempt < max_retries:
                     self._pause(policy.delay(attempt, response.headers.get('Retry-After')))
                     attempt += 1
