@@ -31,13 +31,6 @@ def projector(fields: tuple | None):
     return lambda session: dict(zip(fields, getter(session)))
 
 
-def scans(request: QueryRequest, keep_all_uids: bool) -> list:
-    """One ``Scan`` per term of ``request``: the request's scan with the term's filter."""
-    # Without a kept list, remember only the UIDs of the pages around the ones in flight.
-    dedupe = None if keep_all_uids else 2 * request.scan.concurrency * PAGES_PER_WINDOW_PER_WORKER
-    return [replace(request.scan, filter=term_filter, dedupe_pages=dedupe) for term_filter in request.filters]
-
-
 def run_query(request: QueryRequest, warn=None, client_factory=EmClient) -> dict:
     """Run every term of ``request`` and return the module's documented result keys.
 
@@ -55,10 +48,12 @@ def run_query(request: QueryRequest, warn=None, client_factory=EmClient) -> dict
         if wanted_list:
             sessions.extend(page if project is None else map(project, page))
 
+    # Without a kept list, remember only the UIDs of the pages around the ones in flight.
+    dedupe = None if wanted_list else 2 * request.scan.concurrency * PAGES_PER_WINDOW_PER_WORKER
     outcomes = []
     with client_factory(request.connection, warn=warn) as client:
-        for scan in scans(request, keep_all_uids=wanted_list):
-            outcomes.append(run_scan(client, scan, consume))
+        for term_filter in request.filters:
+            outcomes.append(run_scan(client, replace(request.scan, filter=term_filter, dedupe_pages=dedupe), consume))
 
     sent = [outcome.filter_sent for outcome in outcomes]
     result = {

@@ -140,7 +140,6 @@ def query_request(params: dict, terms=(None,), now: int | None = None, query_typ
     terms = list(terms) or [None]
     filters = tuple(add_term(base, term, position, query_type) for position, term in enumerate(terms, 1))
     return QueryRequest(
-        # The query options first: they are what a user edits most.
         scan=scan,
         filters=filters,
         jmespath=_jmespath(params.get('jmespath')),
