@@ -195,10 +195,7 @@ class LookupModule(LookupBase):
     def _refuse_unknown_options(spec: dict, kwargs: dict) -> None:
         # The config system silently ignores unknown keywords; a typo such as reslt='Failed'
         # would then widen the query instead of failing as it does in the module.
-        known = set(_LOOKUP_ONLY_OPTIONS)
-        for name, option in spec.items():
-            known.add(name)
-            known.update(option.get("aliases", ()))
+        known = set(_LOOKUP_ONLY_OPTIONS).union(spec, *(option.get("aliases", ()) for option in spec.values()))
         unknown = sorted(set(kwargs) - known)
         if unknown:
             raise AnsibleLookupError("Unsupported parameters for (veeam_em.query.replica_task_sessions) lookup: %s. "

@@ -38,7 +38,7 @@ import time
 from collections import Counter
 from http.client import responses as http_reasons
 from typing import Callable
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from ansible_collections.veeam_em.query.plugins.module_utils._errors import (
     VeeamEmApiError,
@@ -47,7 +47,6 @@ from ansible_collections.veeam_em.query.plugins.module_utils._errors import (
     VeeamEmResponseError,
 )
 from ansible_collections.veeam_em.query.plugins.module_utils._http import (
-    DEFAULT_POOL_SIZE,
     HttpTransport,
     RetryPolicy,
     WireResponse,
@@ -98,8 +97,7 @@ class EmClient:
     """
 
     def __init__(self, settings: ConnectionSettings, warn: Callable[[str], None] | None = None,
-                 sleep: Callable[[float], None] = time.sleep, retry_policy: RetryPolicy | None = None,
-                 pool_size: int = DEFAULT_POOL_SIZE):
+                 sleep: Callable[[float], None] = time.sleep, retry_policy: RetryPolicy | None = None):
         self.settings = settings
         self.base_url = settings.base_url
         self.api_url = self.base_url + '/api'
@@ -123,10 +121,9 @@ class EmClient:
         self._in_flight: Counter = Counter()  # token generation -> requests awaiting their answer
         self.logon_session_id: str | None = None
         self._logged_on = False
-        self.transport = HttpTransport(settings, self.retry_policy, self.redactor.redact, sleep,
-                                       self._count, pool_size)
+        self.transport = HttpTransport(settings, self.retry_policy, self.redactor.redact, sleep, self._count)
         self._send = self.transport.send
-        if urlsplit(self.base_url).scheme == 'http' and (settings.password or settings.session_id):
+        if self.base_url.startswith('http://') and (settings.password or settings.session_id):
             self.warn('url %s uses http://: the password and the EM session token are sent in '
                       'cleartext; use https://' % self.base_url)
 

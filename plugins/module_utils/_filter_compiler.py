@@ -184,7 +184,7 @@ def add_term(base: str | None, term, position: int, query_type) -> str | None:
     return and_filters(base, "(%s)" % check_raw_filter("term %d" % position, term, query_type))
 
 
-# kB..PB are powers of 1000, KiB..PiB powers of 1024 (see the module docstring); B or no unit is bytes.
+# Decimal kB..PB and binary KiB..PiB (see the module docstring); B or no unit is bytes.
 _UNIT_FACTORS = {"": 1, "b": 1}
 for _power, _prefix in enumerate("kmgtp", 1):
     _UNIT_FACTORS[_prefix + "b"], _UNIT_FACTORS[_prefix + "ib"] = 1000 ** _power, 1024 ** _power

@@ -138,8 +138,7 @@ class HttpTransport:
     """
 
     def __init__(self, settings, retry_policy, redact: Callable[[str], str],
-                 sleep: Callable[[float], None], count: Callable[[str], None],
-                 pool_size: int = DEFAULT_POOL_SIZE):
+                 sleep: Callable[[float], None], count: Callable[[str], None]):
         self.settings = settings
         self.base_url = settings.base_url
         self.retry_policy = retry_policy
@@ -154,7 +153,7 @@ class HttpTransport:
         # Resolved once: every request of the run uses the same TLS trust and proxies.
         self._verify = self._resolve_verify()
         self._proxies = requests.utils.get_environ_proxies(self.base_url)
-        self.ensure_pool_size(pool_size)
+        self.ensure_pool_size(DEFAULT_POOL_SIZE)
         if not settings.validate_certs:
             # The user turned verification off on purpose; urllib3 would otherwise print an
             # InsecureRequestWarning for every page on the console.
