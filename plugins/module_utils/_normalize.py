@@ -112,9 +112,7 @@ def _total_size(value, uid: str) -> int:
 
 
 def _links(value) -> list:
-    # JSON: a list, null or missing. A naive XML->JSON mapping would give {"Link": [...]}.
-    if isinstance(value, list):
-        return value
+    """Links that are not a list: null, missing, or {"Link": [...]} (a naive XML->JSON mapping)."""
     if isinstance(value, dict):
         folded = _folded(value)
         inner = folded.get('link', folded.get('links'))

@@ -119,13 +119,6 @@ def _jmespath(expression):
         raise VeeamEmInputError('jmespath', expression, 'not a valid JMESPath expression: %s' % exc) from None
 
 
-def _fields(value) -> tuple | None:
-    # An empty list (e.g. from a template) means every key, like an omitted option.
-    if not value:
-        return None
-    return tuple(dict.fromkeys(value))
-
-
 def query_request(params: dict, terms=(None,), now: int | None = None, query_type: QueryType = REPLICA_TASK_SESSION) -> QueryRequest:
     """Validate ``params`` and ``terms`` (raw filters of lookup terms) into a ``QueryRequest``.
 
@@ -144,7 +137,8 @@ def query_request(params: dict, terms=(None,), now: int | None = None, query_typ
         filters=filters,
         jmespath=_jmespath(params.get('jmespath')),
         connection=connection_settings(params),
-        fields=_fields(params.get('fields')),
+        # An empty list (e.g. from a template) means every key, like an omitted option.
+        fields=tuple(dict.fromkeys(params.get('fields') or ())) or None,
         return_sessions=bool(_value(params, 'return_sessions')),
     )
 
@@ -173,9 +167,8 @@ def compliance_request(params: dict) -> ComplianceRequest:
 
 
 def _session_id(params: dict) -> str | None:
-    session_id = params.get('session_id')
     # A token read from a file or variable often ends in a newline.
-    return (session_id.strip() or None) if session_id is not None else None
+    return (params.get('session_id') or '').strip() or None
 
 
 def connection_settings(params: dict) -> ConnectionSettings:
