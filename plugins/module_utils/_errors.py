@@ -37,7 +37,6 @@ class VeeamEmInputError(VeeamEmError):
         )
         self.option = option
         self.value = value
-        self.problem = problem
 
 
 class VeeamEmTransportError(VeeamEmError):
