@@ -19,24 +19,19 @@ __all__ = [
     'jmespath', 'requests',
 ]
 
+REQUESTS_IMPORT_ERROR: str | None = None
 try:
     import requests
     from requests.adapters import HTTPAdapter
 except ImportError:
-    requests = None
-    HTTPAdapter = None
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
+    requests = HTTPAdapter = None
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+HAS_REQUESTS = REQUESTS_IMPORT_ERROR is None
 
+JMESPATH_IMPORT_ERROR: str | None = None
 try:
     import jmespath
 except ImportError:
     jmespath = None
-    HAS_JMESPATH = False
-    JMESPATH_IMPORT_ERROR: str | None = traceback.format_exc()
-else:
-    HAS_JMESPATH = True
-    JMESPATH_IMPORT_ERROR = None
+    JMESPATH_IMPORT_ERROR = traceback.format_exc()
+HAS_JMESPATH = JMESPATH_IMPORT_ERROR is None

@@ -5,14 +5,12 @@
 
 ``query_request`` (``compliance_request`` for replica_compliance_info, ``connection_settings``
 and ``logon_session_settings`` for plugins that only log on) is the single place where option
-values are checked beyond what the argument spec can say: bounds, URLs, blank credentials,
-filters, JMESPath; the RPO policy's values through ``_compliance.compliance_policy``. It takes
-every default and bound from ``_options``. Everything below it (client, paging, parsers) trusts
-the request and validates nothing again. Nothing here touches the network, so bad input fails
-before any request.
-
-Inputs have passed the argument spec (types, choices, required options), and nothing here checks
-those again: ``AnsibleModule`` does that for modules, ``ArgumentSpecValidator`` for the lookup.
+values are checked beyond the argument spec (types, choices and required options, which
+``AnsibleModule`` or, for the lookup, ``ArgumentSpecValidator`` has checked, and nothing here checks
+again): bounds, URLs, blank credentials, filters, JMESPath; the RPO policy's values through
+``_compliance.compliance_policy``. It takes every default and bound from ``_options``. Everything
+below it (client, paging, parsers) trusts the request and validates nothing again. Nothing here
+touches the network, so bad input fails before any request.
 """
 
 from __future__ import annotations
