@@ -73,8 +73,6 @@ def parse_instant(value) -> Instant:
     datetime: both are accepted rather than surprise users. A naive datetime is UTC.
     """
     if isinstance(value, datetime.datetime):
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=_UTC)
         ticks = datetime_to_ticks(value)
         return Instant(ticks, ticks_to_iso(ticks))
     if isinstance(value, datetime.date):
