@@ -14,7 +14,7 @@ from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.veeam_em.query.plugins.module_utils._compliance import REASON_NEVER_REPLICATED, vm_name_key
+from ansible_collections.veeam_em.query.plugins.module_utils._compliance import REASON_NEVER_REPLICATED, REASON_NO_SUCCESS, vm_name_key
 from ansible_collections.veeam_em.query.plugins.module_utils._time import format_duration
 from ansible_collections.veeam_em.query.plugins.plugin_utils._filter_input import to_plain
 
@@ -104,25 +104,100 @@ def counts(verdict: dict, rows: list[dict]) -> dict:
     }
 
 
+def own_rpo_count(rows: list[dict]) -> int:
+    """How many evaluated VMs have an RPO of their own (from a VM pattern or their job)."""
+    return sum(1 for row in rows if row.get("rpo_source") in ("vm", "job"))
+
+
+def rpo_words(verdict: dict, rows: list[dict]) -> str:
+    """The RPO the VMs were held to: ``1d``, or ``default 1d; 3 VMs with their own`` when some VMs
+    have their own (a per-VM or per-job RPO); "" when the verdict does not say."""
+    rpo = text(verdict["summary"].get("rpo"))
+    own = own_rpo_count(rows)
+    if not own:
+        return rpo
+    mine = "1 VM with its own" if own == 1 else "%d VMs with their own" % own
+    return "default %s; %s" % (rpo, mine) if rpo else mine
+
+
 def headline(verdict: dict, rows: list[dict]) -> str:
-    """The one sentence a reader needs first, e.g. ``2 of 40 VMs non-compliant, 3 at risk (RPO 1d)``."""
+    """The one sentence a reader needs first, e.g. ``2 of 40 VMs non-compliant, 3 at risk (RPO 1d)``
+    or, with own RPOs, ``... (RPO: default 1d; 3 VMs with their own)``."""
     red = sum(1 for row in rows if row["status"] == "red")
     amber = sum(1 for row in rows if row["status"] == "amber")
-    rpo = verdict["summary"].get("rpo")
     if not rows:
-        text = "No VMs evaluated"
+        text_ = "No VMs evaluated"
     elif red:
-        text = "%d of %d VM%s non-compliant" % (red, len(rows), "" if len(rows) == 1 else "s")
+        text_ = "%d of %d VM%s non-compliant" % (red, len(rows), "" if len(rows) == 1 else "s")
     else:
-        text = "All %d VM%s compliant" % (len(rows), "" if len(rows) == 1 else "s")
+        text_ = "All %d VM%s compliant" % (len(rows), "" if len(rows) == 1 else "s")
     if amber:
-        text += ", %d at risk" % amber
+        text_ += ", %d at risk" % amber
     excluded = len(verdict.get("excluded") or [])
     if excluded:
-        text += ", %d excluded" % excluded
+        text_ += ", %d excluded" % excluded
+    rpo = rpo_words(verdict, rows)
     if rpo:
-        text += " (RPO %s)" % rpo
-    return text
+        text_ += (" (RPO: %s)" if own_rpo_count(rows) else " (RPO %s)") % rpo
+    return text_
+
+
+def note(row: dict) -> str:
+    """The verdict in a few words, e.g. ``over the RPO by 2h`` (the reports keep the full sentence too)."""
+    reason = text(row.get("reason"))
+    if reason in (REASON_NEVER_REPLICATED, REASON_NO_SUCCESS):
+        return reason
+    age, rpo = row["age_seconds"], row["rpo_seconds"]
+    if row["status"] == "red" and age is not None and rpo:
+        return "over the RPO by %s" % format_duration(age - rpo)
+    if row["status"] == "amber":
+        return "; ".join(reason.split("; ")[1:]) or "at risk"
+    if age is not None and rpo:
+        return "%s left" % format_duration(rpo - age)
+    return ""
+
+
+def _percent(share: float) -> str:
+    return ("%.1f" % (share * 100)).rstrip("0").rstrip(".") + "%"
+
+
+def age_bands(rows: list[dict], ratio) -> list[dict]:
+    """Every evaluated VM in one band of "age of its last successful replication / its RPO".
+
+    Bands (upper bounds inclusive, as the verdict's "exactly at the RPO is compliant"): up to 50 %,
+    up to the at-risk ratio (when it is between 0 and 1), up to 100 %, up to twice the RPO, more,
+    and no successful replication at all. Each band: ``key``, ``label``, ``low``/``high`` (shares of
+    the RPO; None when open or not applicable), ``tone`` (green, amber, red, darkred, none, unknown)
+    and ``count``; the counts add up to ``len(rows)``. A band ``no RPO`` appears only when a row has
+    no RPO (a verdict from before per-VM RPOs without a summary RPO).
+    """
+    ratio = ratio if isinstance(ratio, (int, float)) and not isinstance(ratio, bool) and 0 < ratio < 1 else None
+    edges = sorted({0.5, 1.0, 2.0} | ({ratio} if ratio is not None else set()))
+    at_risk_from = ratio if ratio is not None else 1.0
+    bands = []
+    low = 0.0
+    for high in edges:
+        if high <= 1.0:
+            label = "%s of the RPO" % ("\u2264 " + _percent(high) if not bands else "%s\u2013%s" % (_percent(low)[:-1], _percent(high)))
+            tone = "green" if high <= at_risk_from else "amber"
+            label += " (at risk)" if tone == "amber" else ""
+        else:
+            label, tone = "1\u20132\u00d7 the RPO (over)", "red"
+        bands.append({"key": "le-%s" % _percent(high)[:-1], "label": label, "low": low, "high": high, "tone": tone, "count": 0})
+        low = high
+    bands.append({"key": "over-200", "label": "more than 2\u00d7 the RPO", "low": 2.0, "high": None, "tone": "darkred", "count": 0})
+    none = {"key": "none", "label": "no successful replication", "low": None, "high": None, "tone": "none", "count": 0}
+    unknown = {"key": "no-rpo", "label": "no RPO", "low": None, "high": None, "tone": "unknown", "count": 0}
+    for row in rows:
+        age, rpo = row["age_seconds"], row["rpo_seconds"]
+        if age is None:
+            none["count"] += 1
+        elif not rpo:
+            unknown["count"] += 1
+        else:
+            band = next((band for band in bands if band["high"] is not None and age <= band["high"] * rpo), bands[-1])
+            band["count"] += 1
+    return bands + [none] + ([unknown] if unknown["count"] else [])
 
 
 def newest_session(row: dict) -> str:

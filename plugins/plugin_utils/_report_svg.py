@@ -8,8 +8,9 @@ through ``html.escape``. Geometry is in user units of a fixed ``viewBox``; the `
 attributes carry the numbers each element was drawn from, so a test can check the picture
 against the data (tests/browser).
 
-At 2,000 VMs a bar per VM would be a 36,000-pixel picture nobody reads: the charts show the
-``CHART_LIMIT`` worst VMs and say so; the table below them lists every VM.
+At 2,000 VMs a bar per VM would be a 36,000-pixel picture nobody reads: the estate chart counts
+every VM per band of "age / its RPO" (a histogram), the per-VM charts show the ``CHART_LIMIT``
+worst VMs and say so, and the table below them lists every VM.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ _COLOURS = {"red": "#c62828", "amber": "#e69500", "green": "#2e7d32"}
 OUTCOME_COLOURS = {
     "success": "#2e7d32", "warning": "#e69500", "failed": "#c62828", "running": "#1e6fd9", "nothing": "#e4e7eb",
 }
+_BAND_COLOURS = {"green": "#2e7d32", "amber": "#e69500", "red": "#c62828", "darkred": "#7f1d1d",
+                 "none": "url(#estate-none-hatch)", "unknown": "#9aa4ae"}
 _TICK_STEPS = (60, 300, 900, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400,
                7 * 86400, 14 * 86400, 30 * 86400, 90 * 86400, 365 * 86400)
 
@@ -67,6 +70,43 @@ def overview_bar(counts: dict) -> str:
         out.append('<rect class="overview-seg %s" data-count="%d" x="%.2f" y="0" width="%.2f" height="%d" fill="%s">'
                    '<title>%d %s</title></rect>' % (key, count, x, width, height, colour, count, label))
         x += width
+    out.append("</svg>")
+    return "".join(out)
+
+
+BAND_HEIGHT = 24
+BAND_BAR = 16
+
+
+def estate_chart(bands: list[dict], total: int) -> str:
+    """A bar per band of ``_report_rows.age_bands``: as long as the band's count (the largest count
+    spans the plot), labelled with the count and its share of the ``total`` VMs evaluated."""
+    largest = max((band["count"] for band in bands), default=0)
+    scale = PLOT_WIDTH / largest if largest else 0.0
+    height = BAND_HEIGHT * len(bands) + 6
+    out = ['<svg class="estate" role="img" aria-label="Every VM by the age of its last successful replication as a share of its RPO" '
+           'viewBox="0 0 %d %d" width="%d" height="%d" data-vm-count="%d" data-max-count="%d" data-plot-x="%d" data-plot-width="%d">'
+           % (WIDTH, height, WIDTH, height, total, largest, PLOT_X, PLOT_WIDTH)]
+    out.append('<defs><pattern id="estate-none-hatch" width="8" height="8" patternUnits="userSpaceOnUse" '
+               'patternTransform="rotate(45)"><rect width="8" height="8" fill="#f6d5d5"/>'
+               '<rect width="3" height="8" fill="#c62828"/></pattern></defs>')
+    for index, band in enumerate(bands):
+        top = 3 + index * BAND_HEIGHT
+        count = band["count"]
+        share = "%d VM%s" % (count, "" if count == 1 else "s")
+        if total:
+            share += " (%s%%)" % (("%.1f" % (100.0 * count / total)).rstrip("0").rstrip("."))
+        out.append('<g class="band %s" data-band="%s" data-count="%d" data-low="%s" data-high="%s">'
+                   % (band["tone"], escape(band["key"]), count, "" if band["low"] is None else band["low"],
+                      "" if band["high"] is None else band["high"]))
+        out.append('<text class="band-label" x="%d" y="%d" text-anchor="end">%s</text>'
+                   % (LABEL_WIDTH, top + BAND_HEIGHT - 8, escape(band["label"])))
+        out.append('<rect class="band-bar" x="%d" y="%d" width="%.2f" height="%d" fill="%s"><title>%s: %s</title></rect>'
+                   % (PLOT_X, top + (BAND_HEIGHT - BAND_BAR) // 2, count * scale, BAND_BAR, _BAND_COLOURS[band["tone"]],
+                      escape(band["label"]), escape(share)))
+        out.append('<text class="band-count" x="%.2f" y="%d">%s</text>'
+                   % (PLOT_X + count * scale + 8, top + BAND_HEIGHT - 8, escape(share)))
+        out.append("</g>")
     out.append("</svg>")
     return "".join(out)
 

@@ -1,8 +1,10 @@
 """The names and texts the generated data set uses.
 
 They are chosen to break naive clients: quoting (spaces, ``"``, ``,``, ``;``, parentheses, ``==``),
-encoding (non-ASCII), case handling (``web01`` vs ``WEB01``) and name parsing (``@`` inside a VM or
-job name, while EM's session names are ``<name>@<time>``).
+encoding (non-ASCII), case handling (``web01`` vs ``WEB01``), name parsing (``@`` inside a VM or
+job name, while EM's session names are ``<name>@<time>``) and report rendering (a run of two
+spaces that HTML and Markdown would collapse; ``<``, ``&``, ``|`` and ``*``, which are markup in
+HTML, XML or Markdown, and an entity-like ``&amp;`` that must stay text).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ SPECIAL_VMS = (
     ("sql-prod-01", STALE_FAILING),
     ("print srv", ALWAYS_FAILED),
     ("dc01", STALE_REMOVED),
+    ("two  spaces vm", STALE_FAILING),
+    ("<b>&amp;|*", FINE),
 )
 
 SPECIAL_JOBS = ("Replicate SQL", "DR @ Site-B", "Replication Job 1")

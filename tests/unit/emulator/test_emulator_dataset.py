@@ -66,7 +66,7 @@ def test_served_dump_matches_its_fields(dump):
 def test_names_that_break_naive_clients_are_present(dump):
     names = {s["VmDisplayName"] for s in dump["sessions"]}
     for wanted in ("web01", "WEB01", "Zürich-DB", "東京-web", "file server 01", 'vm "quoted" name',
-                   "app;backend", "a==b test", "mail@corp"):
+                   "app;backend", "a==b test", "mail@corp", "two  spaces vm", "<b>&amp;|*"):
         assert wanted in names
     assert any("," in n for n in names) and any("(" in n and ")" in n for n in names)
     jobs = {s["JobName"] for s in dump["sessions"]}

@@ -312,19 +312,68 @@ class TestMarkdown:
     def test_raw_html_and_newlines_cannot_escape_a_cell(self):
         text = replica_compliance_report(VERDICT, "markdown")
         assert "<script>" not in text and "<disk>" not in text
-        table_lines = [line for line in text.splitlines() if line.startswith("|")]
-        assert len(table_lines) == 2 + 6  # header, separator, 6 VMs: the newline in a reason did not add a line
-        assert rendered_tables(text)[0][1][5] == "Failed: Error\x07 bell\nsecond line"
+        main_table = text.split("\n\n")[3].splitlines()
+        assert main_table[0].startswith("| Status |")
+        assert len(main_table) == 2 + 6  # header, separator, 6 VMs: the newline in a reason did not add a line
+        assert rendered_tables(text)[0][1][5] == "Failed: Error\x07 bell\u2026"  # first line only, marked as cut
+        in_full = {row[0]: row for row in rendered_tables(text)[1]}
+        assert in_full[MARKDOWN_NAME][2] == "Failed: Error\x07 bell\nsecond line"
 
     def test_header_and_separator_lines(self):
         lines = [line for line in replica_compliance_report(VERDICT, "markdown").splitlines() if line.startswith("|")]
-        assert lines[0] == "| Status | VM | Age | RPO | Last successful replication (UTC) | Newest session | Reason |"
+        assert lines[0] == "| Status | VM | Age | RPO | Last successful replication | Newest session | Note |"
         assert lines[1] == "|---|---|---|---|---|---|---|"
 
     def test_heading_and_headline(self):
         lines = replica_compliance_report(VERDICT, "markdown").splitlines()
         assert lines[0] == "# Replica RPO compliance"
         assert lines[2] == "**3 of 6 VMs non-compliant, 1 at risk (RPO 1d)**"
+
+    def test_times_for_people(self):
+        text = replica_compliance_report(VERDICT, "markdown")
+        assert "- Evaluated as of: 2026-11-29 12:00 UTC" in text.splitlines()
+        assert "- Generated: 2026-11-29 12:00 UTC" in text.splitlines()
+        assert "T12:00:00" not in text and "T13:46:40" not in text  # no ISO time anywhere
+        rows = {row[1]: row for row in rendered_tables(text)[0]}
+        # last success 2026-11-28T13:46:40Z, 80000 s before now
+        assert rows[QUOTES_NAME][4] == "2026-11-28 13:46 UTC (22 h ago)"
+        assert rows[QUOTES_NAME][2:4] == ["22h 13m 20s", "1d"]
+        assert rows[SCRIPT_NAME][4] == "none"
+
+    def test_notes_are_short_and_every_shortened_sentence_is_in_full_below(self):
+        long_reason = "Error: " + "the replica VM could not be reconfigured because the datastore is full " * 4
+        verdict = {"compliant": VERDICT["compliant"],
+                   "non_compliant": VERDICT["non_compliant"] + [
+                       entry("long", "red", "no successful replication in the data", result="Failed", why=long_reason,
+                             state="Completed")],
+                   "summary": VERDICT["summary"]}
+        text = replica_compliance_report(verdict, "markdown")
+        main, in_full = rendered_tables(text)
+        rows = {row[1]: row for row in main}
+        assert rows[MARKDOWN_NAME][6] == "over the RPO by 1d"  # 172800 s against 86400 s
+        assert rows[QUOTES_NAME][6] == "only 1h 46m 40s left"
+        assert rows["web01"][6] == "22h left"
+        assert rows[SCRIPT_NAME][6] == "never replicated"
+        shown = rows["long"][5]
+        assert shown.startswith("Failed: Error: the replica VM") and shown.endswith("\u2026") and len(shown) < 110
+        full = {row[0]: row[1:] for row in in_full}
+        # every verdict sentence the Note shortened, and every EM reason that was cut, in full
+        reasons = {e["vm_name"]: e["reason"] for e in verdict["compliant"] + verdict["non_compliant"]}
+        assert set(full) == {name for name in reasons if name not in (SCRIPT_NAME, "WEB01")}
+        for name, (reason, newest) in full.items():
+            assert reason == reasons[name]
+        assert full["long"][1] == "Failed: " + long_reason
+        assert full["web01"][1] == ""  # not shortened: nothing to repeat
+
+    def test_headline_names_own_rpos(self):
+        verdict = json.loads(json.dumps(VERDICT))
+        verdict["non_compliant"][1].update(rpo="4h", rpo_seconds=14400, rpo_source="vm")
+        verdict["compliant"][0].update(rpo="2d", rpo_seconds=172800, rpo_source="job")
+        headline = "3 of 6 VMs non-compliant, 1 at risk (RPO: default 1d; 2 VMs with their own)"
+        assert replica_compliance_report(verdict, "markdown").splitlines()[2] == "**%s**" % headline
+        assert parse_html(replica_compliance_report(verdict, "html")).headline == headline
+        verdict["compliant"][0]["rpo_source"] = "default"
+        assert parse_html(replica_compliance_report(verdict, "html")).headline.endswith("(RPO: default 1d; 1 VM with its own)")
 
 
 class TestCsv:

@@ -59,7 +59,9 @@ def test_at_2000_vms_the_charts_show_the_worst_60_and_say_so_the_table_has_all()
     assert len(rows) == 60
     # never replicated first, then the oldest: vm1998 (3996 min), vm1997, ...
     assert [row["data-vm"] for row in rows[:3]] == ["vm-never", "vm1998", "vm1997"]
-    assert page.captions[0].startswith("The 60 worst of 2,000 VMs; every VM is in the table below.")
+    assert page.captions[0].startswith("All 2,000 VMs evaluated")  # the estate chart counts every VM
+    assert page.captions[1].startswith("The 60 worst of 2,000 VMs; the chart above counts them all and the table below lists them all.")
+    assert sum(int(band["data-count"]) for band in page.having("g", "band")) == 2000
     assert [row["data-vm"] for row in page.having("g", "heat-row")] == [row["data-vm"] for row in rows]
     table_rows = [attrs for name, attrs in page.elements if name == "tr" and "data-vm" in attrs]
     assert len(table_rows) == 2000
@@ -108,3 +110,43 @@ def test_a_verdict_without_history_has_no_heat_map():
     text = replica_compliance_report(verdict, "html")
     assert 'class="ages"' in text and 'class="heat"' not in text
     assert not re.search(r"<script", text)
+
+
+def _band_counts(page):
+    return {band["data-band"]: int(band["data-count"]) for band in page.having("g", "band")}
+
+
+def test_estate_chart_counts_every_vm_per_band_of_its_rpo_share():
+    # (VM, minutes since its last success, its RPO in hours): ages chosen on and around each edge
+    cases = [
+        ("a-0", 60, 24), ("a-half", 12 * 60, 24),                  # <= 50 %: 1 h, exactly 12 h of 24 h
+        ("b-60", 6 * 60, 10), ("b-80", 8 * 60, 10),                # <= 80 %: 60 %, exactly 80 % of 10 h
+        ("c-81", 81 * 6, 10), ("c-100", 10 * 60, 10),              # <= 100 %: 81 %, exactly the RPO
+        ("d-101", 10 * 60 + 1, 10), ("d-200", 20 * 60, 10),       # <= 2x: one minute over, exactly twice
+        ("e-201", 20 * 60 + 1, 10), ("e-far", 60 * 24 * 6, 10),   # more
+    ]
+    sessions = [make_session(name, _minutes_before_now(minutes)) for name, minutes, _hours in cases]
+    rpo_by_vm = {name: "%dh" % hours for name, _minutes, hours in cases}
+    verdict = replica_compliance(sessions, "24h", now=NOW, vms=[name for name, _m, _h in cases] + ["never"],
+                                 rpo_by_vm=rpo_by_vm, lookback="7d")
+    page = page_of(verdict)
+    assert _band_counts(page) == {"le-50": 2, "le-80": 2, "le-100": 2, "le-200": 2, "over-200": 2, "none": 1}
+    chart = page.having("svg", "estate")[0]
+    assert chart["data-vm-count"] == "11" and chart["data-max-count"] == "2"
+    width = float(chart["data-plot-width"])
+    for bar, band in zip(page.having("rect", "band-bar"), page.having("g", "band")):
+        assert abs(float(bar["width"]) - int(band["data-count"]) / 2 * width) < 0.01
+    assert [band["class"] for band in page.having("g", "band")] == [
+        "band green", "band green", "band amber", "band red", "band darkred", "band none"]
+
+
+def test_estate_chart_bands_follow_the_at_risk_ratio():
+    sessions = [make_session("x", _minutes_before_now(60 * 6)), make_session("y", _minutes_before_now(60 * 10))]
+    # 6 h and 10 h of 24 h: 25 % and 41.7 %; at-risk ratio 0.3 puts 41.7 % in "30-50 %"
+    page = page_of(replica_compliance(sessions, "24h", now=NOW, at_risk_ratio=0.3))
+    assert _band_counts(page) == {"le-30": 1, "le-50": 1, "le-100": 0, "le-200": 0, "over-200": 0, "none": 0}
+    labels = [attrs for name, attrs in page.elements if name == "g" and "band" in (attrs.get("class") or "").split()]
+    assert [band["class"] for band in labels] == ["band green", "band amber", "band amber", "band red", "band darkred", "band none"]
+    # at-risk ratio 1 turns the at-risk band off: 50 % and 100 % remain
+    page = page_of(replica_compliance(sessions, "24h", now=NOW, at_risk_ratio=1))
+    assert list(_band_counts(page)) == ["le-50", "le-100", "le-200", "over-200", "none"]
