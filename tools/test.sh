@@ -378,7 +378,8 @@ gate_reliability() {
 }
 
 gate_runner() {
-  (cd "$C" && VENV="$VENV" PATH="$VENV/bin:$PATH" "$VENV/bin/pytest" -q -p no:cacheprovider tests/tools 3>&-)
+  # The copy that tests/tools runs uses this run's venv rather than building its own.
+  (cd "$C" && export VENV && PATH="$VENV/bin:$PATH" "$VENV/bin/pytest" -q -p no:cacheprovider tests/tools 3>&-)
   local rc=$?
   [ "$rc" -ne 5 ] || fail "pytest collected no tests in tests/tools (exit 5)"
   [ "$rc" -eq 0 ] || fail "tests/tools failed (pytest exit $rc)"

@@ -65,8 +65,8 @@ def test_case_only_names_are_distinct_with_case_sensitive_compare(client, emu, d
 
 
 @pytest.mark.parametrize("running_end, running_match", [("null", False), ("sentinel", True)])
-def test_end_time_before_matches_running_sessions_only_where_em_shows_the_sentinel(client, emu, dump, running_end,
-                                                                                 running_match):
+def test_end_time_before_matches_running_sessions_only_where_em_shows_the_sentinel(
+        client, emu, dump, running_end, running_match):
     emu.configure(running_end=running_end)
     client.logon()
     got = client.query_all(page_size=1000, filter='EndTime<"%s"' % DAY_AGO.strftime("%Y-%m-%dT%H:%M:%SZ"))
