@@ -385,16 +385,16 @@ def check_reports(report_dir, fact, expected, left_out, args):
                   "HTML last success of %r: %r %r, want %s (%s)" % (name, last["times"], last["subs"], entry["last_success_time"], ago_text(age)))
         check_note("HTML", name, note["text"], entry, want)
         check(note["attrs"].get("title") == entry["reason"], "HTML note title of %r: %r" % (name, note["attrs"].get("title")))
-    bars = [bar["data-vm"] for bar in page.bars]
+    bars = [drawn["data-vm"] for drawn in page.bars]
     check(len(bars) == min(60, len(order)) and set(bars) <= set(order), "HTML age chart bars %r" % bars)
-    for bar in page.bars:
-        want = expected.get(bar["data-vm"])
+    for drawn in page.bars:
+        want = expected.get(drawn["data-vm"])
         if want is None:
             continue
-        check(bar["data-age-seconds"] == ("" if want["age_seconds"] is None else str(want["age_seconds"]))
-              and bar["data-rpo-seconds"] == str(want["rpo_seconds"]),
+        check(drawn["data-age-seconds"] == ("" if want["age_seconds"] is None else str(want["age_seconds"]))
+              and drawn["data-rpo-seconds"] == str(want["rpo_seconds"]),
               "HTML chart row %r: age %r, RPO %r; want %r, %r" % (
-                  bar["data-vm"], bar["data-age-seconds"], bar["data-rpo-seconds"], want["age_seconds"], want["rpo_seconds"]))
+                  drawn["data-vm"], drawn["data-age-seconds"], drawn["data-rpo-seconds"], want["age_seconds"], want["rpo_seconds"]))
     bands = {band["data-band"]: int(band["data-count"]) for band in page.bands}
     want_bands = expected_bands(expected, args.at_risk_ratio)
     check(bands == want_bands, "HTML estate chart %r != expected %r" % (bands, want_bands))

@@ -134,8 +134,8 @@ def test_estate_chart_counts_every_vm_per_band_of_its_rpo_share():
     chart = page.having("svg", "estate")[0]
     assert chart["data-vm-count"] == "11" and chart["data-max-count"] == "2"
     width = float(chart["data-plot-width"])
-    for bar, band in zip(page.having("rect", "band-bar"), page.having("g", "band")):
-        assert abs(float(bar["width"]) - int(band["data-count"]) / 2 * width) < 0.01
+    for drawn, band in zip(page.having("rect", "band-bar"), page.having("g", "band")):
+        assert abs(float(drawn["width"]) - int(band["data-count"]) / 2 * width) < 0.01
     assert [band["class"] for band in page.having("g", "band")] == [
         "band green", "band green", "band amber", "band red", "band darkred", "band none"]
 
