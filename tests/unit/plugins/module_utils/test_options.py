@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+import yaml
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
@@ -100,3 +103,21 @@ def test_paging_options_are_one_entry_for_every_plugin():
     # page_size's and concurrency's default and bound are defined once; the compliance module
     # shares the query options' entries rather than a copy.
     assert COMPLIANCE["page_size"] is QUERY["page_size"] and COMPLIANCE["concurrency"] is QUERY["concurrency"]
+
+
+@pytest.mark.parametrize("option", ["rpo", "lookback", "accept_results", "at_risk_ratio", "rpo_by_job", "rpo_by_vm",
+                                    "exclude_vms", "vms"])
+def test_the_roles_inputs_default_to_the_compliance_modules_defaults(option):
+    # The role's YAML cannot import _options: this keeps its defaults and argument specs equal.
+    role = os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "roles", "replica_compliance")
+    with open(os.path.join(role, "defaults", "main.yml"), encoding="utf-8") as handle:
+        defaults = yaml.safe_load(handle)
+    with open(os.path.join(role, "meta", "argument_specs.yml"), encoding="utf-8") as handle:
+        specs = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    name = "replica_compliance_" + option
+    expected = COMPLIANCE[option].default
+    expected = [] if expected is None and option in ("vms", "exclude_vms") else expected
+    expected = {} if expected is None and option.startswith("rpo_by") else expected
+    expected = list(expected) if isinstance(expected, tuple) else expected
+    assert defaults[name] == expected
+    assert specs[name]["default"] == expected
