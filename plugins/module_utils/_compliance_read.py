@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 
 from ansible_collections.veeam_em.query.plugins.module_utils._client import EmClient
 from ansible_collections.veeam_em.query.plugins.module_utils._compliance import COMPLETED, ComplianceEvaluator
-from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import and_filters, quote_value
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import and_filters, any_of
 from ansible_collections.veeam_em.query.plugins.module_utils._paging import PAGES_PER_WINDOW_PER_WORKER, Scan, run_scan
 from ansible_collections.veeam_em.query.plugins.module_utils._time import TICKS_PER_SECOND, em_ticks, format_filter_time
 
@@ -128,13 +128,6 @@ def _success_decided(vm: _Vm, last: int) -> bool:
     return vm.best is not None and last < vm.best
 
 
-def _any_of(field: str, values) -> str:
-    """``field`` equal to one of ``values`` (at least one, no repeats), as the filter compiler
-    writes an option's values: one comparison, or an OR group in parentheses."""
-    comparisons = ['%s==%s' % (field, quote_value(value)) for value in values]
-    return comparisons[0] if len(comparisons) == 1 else '(%s)' % ','.join(comparisons)
-
-
 def _filter_chars(names) -> int:
     return sum(len(name) + name.count('"') + _NAME_OVERHEAD for name in names)
 
@@ -179,7 +172,7 @@ class ComplianceReader:
         """``conditions`` ANDed with the window in whole seconds around [window_start, now]: EM
         filter times are safest without fraction digits; the evaluator ignores what lies just
         outside. The values are the engine's own (checked policy, EM's spellings, names quoted
-        by ``quote_value``), so they are formatted here, not compiled as user input."""
+        by ``any_of``), so they are formatted here, not compiled as user input."""
         plan = self.plan
         field = plan.scan.query_type.time_field
         return and_filters(*conditions, '%s>="%s"' % (field, format_filter_time(plan.window_start)),
@@ -224,7 +217,7 @@ class ComplianceReader:
         if self.newest.exhausted:
             return  # every session of the window was read: nothing is left to decide
         self._pending = [name for name in names if self.vms[name].straggler is None]
-        success_filter = self._window('State==%s' % COMPLETED, _any_of('Result', plan.accept))
+        success_filter = self._window('State==%s' % COMPLETED, any_of('Result', plan.accept))
         self.success.exhausted = self._run(client, 'success', self._scan(success_filter, 'EndTime', True),
                                            self._consume_success)
         if self.success.exhausted:
@@ -240,7 +233,7 @@ class ComplianceReader:
             # Only this chunk's own names: EM compares names case-insensitively, so another
             # chunk's 'WEB01' comes back for 'web01' too and must not be handed on twice.
             chunk_names = frozenset(chunk)
-            self._run(client, 'targeted', self._scan(self._window(_any_of('VmDisplayName', chunk)), 'CreationTime', False),
+            self._run(client, 'targeted', self._scan(self._window(any_of('VmDisplayName', chunk)), 'CreationTime', False),
                       lambda page, names=chunk_names: self._consume_targeted(page, names))
 
     # -- consumers (one call per page, in server order) ---------------------------------------

@@ -109,10 +109,14 @@ def _list_clause(option: str, field: str, values, query_type) -> str | None:
             value = normalize_enum(option, value, query_type.enums[field])
         if value not in normalized:
             normalized.append(value)
-    comparisons = ["%s==%s" % (field, quote_value(value)) for value in normalized]
-    if len(comparisons) == 1:
-        return comparisons[0]
-    return "(%s)" % ",".join(comparisons)
+    return any_of(field, normalized)
+
+
+def any_of(field: str, values) -> str:
+    """``field`` equal to one of ``values`` (at least one, no repeats): one comparison, or an OR
+    group in parentheses, each value quoted by ``quote_value``."""
+    comparisons = ["%s==%s" % (field, quote_value(value)) for value in values]
+    return comparisons[0] if len(comparisons) == 1 else "(%s)" % ",".join(comparisons)
 
 
 def _time_clauses(params: dict, now: int) -> list[str]:

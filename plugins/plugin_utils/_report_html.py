@@ -19,7 +19,7 @@ from html import escape
 
 from ansible_collections.veeam_em.query.plugins.plugin_utils._report_human import human_ago, human_time, shorten
 from ansible_collections.veeam_em.query.plugins.plugin_utils._report_rows import (
-    STATUS_ORDER, age_bands, counts, excluded_rows, headline, newest_session, note, ordered_rows, text, worst_first,
+    STATUS_ORDER, age_bands, at_risk_ratio, counts, excluded_rows, headline, newest_session, note, ordered_rows, text, worst_first,
 )
 from ansible_collections.veeam_em.query.plugins.plugin_utils._report_svg import (
     CHART_LIMIT, OUTCOME_COLOURS, age_chart, estate_chart, heat_map, overview_bar,
@@ -153,12 +153,8 @@ def _limit_caption(shown: int, total: int) -> str:
     return "Every VM, worst first."
 
 
-def _ratio(ratio):
-    return ratio if isinstance(ratio, (int, float)) and not isinstance(ratio, bool) else None
-
-
 def _estate(rows: list, ratio) -> list:
-    ratio = _ratio(ratio)
+    ratio = at_risk_ratio(ratio)
     risk = ""
     if ratio is not None and 0 < ratio < 1:
         risk = " At risk: more than %s%% of the RPO has passed (the at-risk ratio)." % format(ratio * 100, "g")
@@ -173,7 +169,7 @@ def _estate(rows: list, ratio) -> list:
 
 
 def _ages(charted: list, total: int, ratio) -> list:
-    ratio = _ratio(ratio)
+    ratio = at_risk_ratio(ratio)
     band = ("the last %d%% of each RPO (at risk)" % round((1 - ratio) * 100)) if ratio is not None and ratio < 1 else None
     legend = [
         '<span><i class="key" style="background:#c62828"></i>non-compliant</span>',

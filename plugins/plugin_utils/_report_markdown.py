@@ -52,7 +52,7 @@ def render_markdown(verdict: dict, title: str) -> str:
     out.append("|" + "---|" * len(_HEADER))
     in_full = []
     for row in rows:
-        newest, newest_full = newest_session(row), newest_session(row)
+        newest = newest_full = newest_session(row)
         reason = text(row.get("last_reason"))
         if reason:
             newest += ": " + shorten(reason)

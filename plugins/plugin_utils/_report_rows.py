@@ -161,6 +161,11 @@ def _percent(share: float) -> str:
     return ("%.1f" % (share * 100)).rstrip("0").rstrip(".") + "%"
 
 
+def at_risk_ratio(value) -> float | None:
+    """The summary's ``at_risk_ratio`` when it is a number (a verdict may come from anywhere)."""
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def age_bands(rows: list[dict], ratio) -> list[dict]:
     """Every evaluated VM in one band of "age of its last successful replication / its RPO".
 
@@ -171,7 +176,8 @@ def age_bands(rows: list[dict], ratio) -> list[dict]:
     and ``count``; the counts add up to ``len(rows)``. A band ``no RPO`` appears only when a row has
     no RPO (a verdict from before per-VM RPOs without a summary RPO).
     """
-    ratio = ratio if isinstance(ratio, (int, float)) and not isinstance(ratio, bool) and 0 < ratio < 1 else None
+    ratio = at_risk_ratio(ratio)
+    ratio = ratio if ratio is not None and 0 < ratio < 1 else None
     edges = sorted({0.5, 1.0, 2.0} | ({ratio} if ratio is not None else set()))
     at_risk_from = ratio if ratio is not None else 1.0
     bands = []

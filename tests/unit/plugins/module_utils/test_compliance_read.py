@@ -19,7 +19,7 @@ import pytest
 
 from ansible_collections.veeam_em.query.plugins.module_utils import _compliance_read
 from ansible_collections.veeam_em.query.plugins.module_utils._compliance_read import ComplianceReader, ReadPlan
-from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import compile_filter
+from ansible_collections.veeam_em.query.plugins.module_utils._filter_compiler import any_of, compile_filter
 from ansible_collections.veeam_em.query.plugins.module_utils._paging import Scan
 from ansible_collections.veeam_em.query.plugins.module_utils._query_types import REPLICA_TASK_SESSION
 from ansible_collections.veeam_em.query.plugins.module_utils._time import TICKS_PER_SECOND, em_ticks, ticks_to_iso
@@ -301,7 +301,7 @@ def test_the_window_filters_are_what_the_filter_compiler_writes_for_the_same_opt
 
     # pylint: disable=protected-access
     assert reader._window() == compiled()
-    assert reader._window('State==Completed', _compliance_read._any_of('Result', accept)) == \
+    assert reader._window('State==Completed', any_of('Result', accept)) == \
         compiled(state=['Completed'], result=list(accept))
     for names in (['web01'], ['web 01', 'a",Name=="b', 'WEB01', 'x(y);z'], ['db_01', 'sql-01']):
-        assert reader._window(_compliance_read._any_of('VmDisplayName', names)) == compiled(vm_name=names)
+        assert reader._window(any_of('VmDisplayName', names)) == compiled(vm_name=names)
