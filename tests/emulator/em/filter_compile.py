@@ -13,8 +13,9 @@ from .timefmt import format_name_stamp, parse_filter_datetime
 
 _OPS = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge}
 
-# The end EM shows for a running session with running_end "sentinel" (settings.SENTINEL_END).
-_SENTINEL_TICKS = parse_filter_datetime("1900-01-01T00:00:00Z")
+# The end a running session shows with running_end "sentinel", and how the filter compares it.
+SENTINEL_END = "1900-01-01T00:00:00Z"
+_SENTINEL_TICKS = parse_filter_datetime(SENTINEL_END)
 
 STRING_CI = "ci"
 STRING_CS = "cs"

@@ -26,6 +26,12 @@ def _name_digits(settings) -> int:
     return settings.time_fraction_digits if settings.name_fraction else 0
 
 
+def _filter_settings(settings) -> tuple:
+    """Every setting a filter's matches depend on: part of each cache key of filtered results."""
+    return (settings.filter_precedence, settings.string_compare, settings.running_result, _name_digits(settings),
+            settings.running_end)
+
+
 class QueryError(Exception):
     """A request the query service refuses: HTTP status and the Error message."""
 
@@ -97,8 +103,7 @@ class QueryEngine:
         self._compute_lock = threading.Lock()
 
     def predicate(self, qtype: qt.QueryType, text: str, settings):
-        key = (qtype.name, text, settings.filter_precedence, settings.string_compare, settings.running_result,
-               _name_digits(settings), settings.running_end)
+        key = (qtype.name, text) + _filter_settings(settings)
         cached = self._predicates.get(key)
         if cached is None:
             try:
@@ -116,8 +121,7 @@ class QueryEngine:
         """All records of the type that pass the filter, in sort order (UID ascending breaks ties)."""
         predicate = self.predicate(qtype, filter_text, settings) if filter_text is not None else None
         records = self.dataset.snapshot(qtype.name)
-        key = (qtype.name, filter_text, sort, settings.filter_precedence, settings.string_compare,
-               settings.running_result, _name_digits(settings), settings.running_end, self.dataset.version, len(records))
+        key = (qtype.name, filter_text, sort) + _filter_settings(settings) + (self.dataset.version, len(records))
         cached = self._results.get(key)
         if cached is not None:
             return cached

@@ -12,11 +12,10 @@ running session's Result and end (docs/em_behaviour.md, "EM versions").
 from __future__ import annotations
 
 from . import query_types as qt
-from .filter_compile import result_value
+from .filter_compile import SENTINEL_END, result_value
 from .timefmt import format_dotnet, format_name_stamp
 
 NULL = object()  # a member JSON writes as null and XML leaves out
-SENTINEL_END = "1900-01-01T00:00:00Z"
 _RUNNING_END = {"omit": None, "null": NULL, "empty": "", "sentinel": SENTINEL_END}
 
 # Parent job-session reference of each task type (docs/em_behaviour.md, "Task-session entities").

@@ -16,8 +16,7 @@ from .casing import CASINGS
 from .profiles import DEFAULT_VERSION, PROFILES, VERSIONS
 
 # How EndTimeUTC reads while a session runs: no member, null, "" or the 1900-01-01 sentinel.
-RUNNING_ENDS = ("omit", "null", "empty", "sentinel")
-SENTINEL_END = "1900-01-01T00:00:00Z"
+RUNNING_ENDS = ("omit", "null", "empty", "sentinel")  # sentinel: filter_compile.SENTINEL_END
 
 CHOICES = {
     "link_style": ("v13", "legacy"),
